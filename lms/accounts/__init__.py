@@ -1,0 +1,1 @@
+"""People, their organisations and roles; signing in and out; invitations."""

@@ -1,0 +1,1 @@
+"""Who may do what: permissions, the role policy and the request guard."""
