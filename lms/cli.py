@@ -69,7 +69,7 @@ def set_role(email, role, remove):
     click.echo(f"{user.email} now has roles: {', '.join(sorted(user.role_names))}.")
 
 
-DEMO_PASSWORD = "demo-password-2026"
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo on purpose
 DEMO_ACCOUNTS = [
     ("official@demo.lms", "Alena Kavaliova", Role.OFFICIAL, Gender.FEMALE),
     ("trainer@demo.lms", "Maksim Ivanou", Role.TRAINER, Gender.MALE),
@@ -113,7 +113,7 @@ def load_demo():
             )
             user.set_password(DEMO_PASSWORD)
         db.session.commit()
-    click.echo("Demo logins (password for each: %s):" % DEMO_PASSWORD)
+    click.echo(f"Demo logins (password for each: {DEMO_PASSWORD}):")
     for email, _name, role, _gender in DEMO_ACCOUNTS:
         click.echo(f"  {role.value:<9} {email}")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 
 from flask_babel import lazy_gettext as _l
+from wtforms import SelectChoice
 
 
 class Choice(enum.StrEnum):
@@ -15,8 +16,8 @@ class Choice(enum.StrEnum):
         return str(LABELS[self])
 
     @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(member.value, member.label) for member in cls]
+    def choices(cls) -> list[SelectChoice]:
+        return [SelectChoice(member.value, member.label) for member in cls]
 
 
 class Region(Choice):

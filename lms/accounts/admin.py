@@ -191,4 +191,5 @@ def _target_names(events) -> dict[int, str]:
     ids = {e.target_id for e in events if e.target_type == "users" and e.target_id}
     if not ids:
         return {}
-    return dict(db.session.execute(sa.select(User.id, User.full_name).where(User.id.in_(ids))).all())
+    query = sa.select(User.id, User.full_name).where(User.id.in_(ids))
+    return dict(db.session.execute(query).all())

@@ -8,6 +8,7 @@ from wtforms import (
     EmailField,
     HiddenField,
     PasswordField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -40,8 +41,8 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-def _blank(label) -> list[tuple[str, str]]:
-    return [("", label)]
+def _blank(label) -> list[SelectChoice]:
+    return [SelectChoice("", label)]
 
 
 class LoginForm(FlaskForm):
@@ -98,7 +99,7 @@ class UserForm(FlaskForm):
     )
     roles = MultiCheckboxField(
         _l("Roles"),
-        choices=[(r.value, ROLE_LABELS[r]) for r in Role],
+        choices=[SelectChoice(r.value, ROLE_LABELS[r]) for r in Role],
         validators=[DataRequired(message=_l("Choose at least one role."))],
     )
     organisation_id = SelectField(_l("Organisation"), coerce=str, validators=[Optional()])
@@ -113,7 +114,7 @@ class UserForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self._editing = editing
         self.organisation_id.choices = _blank(_l("— none —")) + [
-            (str(i), n) for i, n in services.organisation_choices()
+            SelectChoice(str(i), n) for i, n in services.organisation_choices()
         ]
         self.gov_level.choices = _blank(_l("— not set —")) + GovLevel.choices()
         self.region.choices = _blank(_l("— not set —")) + Region.choices()

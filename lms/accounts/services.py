@@ -192,6 +192,5 @@ def change_password(user: User, new_password: str) -> None:
 
 
 def organisation_choices() -> list[tuple[int, str]]:
-    return [
-        (o.id, o.name) for o in db.session.scalars(sa.select(Organisation).order_by(Organisation.name))
-    ]
+    query = sa.select(Organisation.id, Organisation.name).order_by(Organisation.name)
+    return [(row.id, row.name) for row in db.session.execute(query)]

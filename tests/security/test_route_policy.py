@@ -1,0 +1,103 @@
+"""Every route, every role: who gets in, who is refused, and that no route is left open."""
+
+from __future__ import annotations
+
+import pytest
+from flask import url_for
+
+from lms.security.policy import declared_permission
+from tests import factories
+
+ANONYMOUS = "anonymous"
+SIGNED_IN = {"official", "trainer", "staff", "admin"}
+EVERYONE = {ANONYMOUS} | SIGNED_IN
+
+# Who may use each endpoint. A new route must be added here, or the test below fails.
+EXPECTED = {
+    "static": EVERYONE,
+    "site.health": EVERYONE,
+    "site.set_language": EVERYONE,
+    "site.home": SIGNED_IN,
+    "accounts.login": EVERYONE,
+    "accounts.use_link": EVERYONE,
+    "accounts.logout": SIGNED_IN,
+    "accounts.profile": SIGNED_IN,
+    "accounts.change_password": SIGNED_IN,
+    "admin.users": {"admin"},
+    "admin.new_user": {"admin"},
+    "admin.edit_user": {"admin"},
+    "admin.set_active": {"admin"},
+    "admin.issue_link": {"admin"},
+    "admin.organisations": {"admin", "staff"},
+    "admin.edit_organisation": {"admin", "staff"},
+    "admin.audit_log": {"admin"},
+}
+
+
+def test_every_route_declares_a_permission_and_is_listed(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    with app.test_request_context():
+        undeclared = sorted(e for e in endpoints if declared_permission(e) is None)
+    assert undeclared == []
+    assert sorted(endpoints - EXPECTED.keys()) == [], "add new routes to EXPECTED"
+    assert sorted(EXPECTED.keys() - endpoints) == []
+
+
+def test_a_route_without_a_permission_is_refused(make_app):
+    app = make_app()
+
+    @app.route("/forgotten")
+    def forgotten():
+        return "open"
+
+    assert app.test_client().get("/forgotten").status_code == 403
+
+
+def _url_values(rule, subject, organisation, token) -> dict:
+    values = {}
+    for argument in rule.arguments:
+        if argument in (rule.defaults or {}):
+            continue
+        values[argument] = {
+            "user_id": subject.id,
+            "org_id": organisation.id,
+            "token": token,
+            "filename": "css/app.css",
+        }[argument]
+    return values
+
+
+@pytest.mark.parametrize("role", sorted(EVERYONE))
+def test_each_role_reaches_exactly_the_routes_it_should(app, role):
+    subject = factories.make_user("official", email="subject@example.org")
+    organisation = factories.make_organisation()
+    actor = None if role == ANONYMOUS else factories.make_user(role)
+    from lms.accounts import services
+    from lms.extensions import db
+
+    token = services.issue_link(subject, services.RESET, created_by=None)
+    db.session.commit()
+
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        with app.test_request_context():
+            url = url_for(rule.endpoint, **_url_values(rule, subject, organisation, token),
+                          **(rule.defaults or {}))
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            client = app.test_client()
+            if actor is not None:
+                factories.sign_in(client, actor)
+            response = client.open(url, method=method)
+            response.close()
+            allowed = role in EXPECTED[rule.endpoint]
+            where = f"{method} {url} as {role}: {response.status_code}"
+            sent_to_login = response.status_code == 302 and "/login" in response.location
+            if allowed:
+                assert response.status_code not in (401, 403), where
+                assert not sent_to_login or rule.endpoint == "accounts.logout", where
+            elif role == ANONYMOUS:
+                assert sent_to_login or response.status_code == 401, where
+            else:
+                assert response.status_code == 403, where
+            checked += 1
+    assert checked >= len(EXPECTED)
