@@ -1,0 +1,1 @@
+"""Quizzes: question banks, starting with Moodle GIFT import and export."""
