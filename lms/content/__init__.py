@@ -1,0 +1,1 @@
+"""Course content: Markdown rendering and the built-in curriculum folder format."""
