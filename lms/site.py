@@ -25,7 +25,7 @@ def home():
     user = current_user._get_current_object()
     sections = {
         "official": can(user, Permission.LEARNING_OWN),
-        "trainer": can(user, Permission.AUTHORING_WORK),
+        "trainer": can(user, Permission.CONTENT_AUTHOR),
         "staff": can(user, Permission.REPORTS_READ),
         "admin": can(user, Permission.USERS_MANAGE),
     }

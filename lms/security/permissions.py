@@ -15,9 +15,19 @@ class Permission(enum.StrEnum):
     PUBLIC = "public"
     SIGNED_IN = "signed-in"
 
+    # Officials: their own learning (progress, attempts, check-in, certificates).
+    LEARNING_OWN = "learning:own"
+    # Trainers.
+    CONTENT_AUTHOR = "content:author"
+    QUIZZES_AUTHOR = "quizzes:author"
+    ATTENDANCE_TAKE = "attendance:take"
+    # Trainers (their own cohorts) and programme staff (all).
+    COHORTS_VIEW = "cohorts:view"
+    QUIZZES_RESULTS = "quizzes:results"
+    # Programme staff.
+    COHORTS_MANAGE = "cohorts:manage"
+    REPORTS_READ = "reports:read"
+    # Administrators.
     USERS_MANAGE = "users:manage"
     ORGANISATIONS_MANAGE = "organisations:manage"
     AUDIT_READ = "audit:read"
-    LEARNING_OWN = "learning:own"
-    AUTHORING_WORK = "authoring:work"
-    REPORTS_READ = "reports:read"

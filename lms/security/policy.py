@@ -19,8 +19,25 @@ F = TypeVar("F", bound=Callable)
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OFFICIAL: frozenset({Permission.LEARNING_OWN}),
-    Role.TRAINER: frozenset({Permission.AUTHORING_WORK}),
-    Role.STAFF: frozenset({Permission.REPORTS_READ, Permission.ORGANISATIONS_MANAGE}),
+    Role.TRAINER: frozenset(
+        {
+            Permission.CONTENT_AUTHOR,
+            Permission.QUIZZES_AUTHOR,
+            Permission.QUIZZES_RESULTS,
+            Permission.ATTENDANCE_TAKE,
+            Permission.COHORTS_VIEW,
+        }
+    ),
+    Role.STAFF: frozenset(
+        {
+            Permission.COHORTS_MANAGE,
+            Permission.COHORTS_VIEW,
+            Permission.ATTENDANCE_TAKE,
+            Permission.QUIZZES_RESULTS,
+            Permission.REPORTS_READ,
+            Permission.ORGANISATIONS_MANAGE,
+        }
+    ),
     Role.ADMIN: frozenset(
         {Permission.USERS_MANAGE, Permission.ORGANISATIONS_MANAGE, Permission.AUDIT_READ}
     ),
