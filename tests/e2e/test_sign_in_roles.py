@@ -10,8 +10,8 @@ from tests import factories
 
 ROLE_SECTION = {
     "official": ("My learning", "Моё обучение"),
-    "trainer": ("Authoring", "Разработка"),
-    "staff": ("Programme reports", "Отчеты программы"),
+    "trainer": ("Authoring", "Разработка материалов"),
+    "staff": ("Programme reports", "Отчёты программы"),
     "admin": ("User management", "Управление пользователями"),
 }
 
