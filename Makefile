@@ -27,6 +27,7 @@ translations: $(VENV)/.installed
 ## run: migrate, load the built-in courses and the demo, serve on http://127.0.0.1:5000
 run: install
 	$(FLASK) db upgrade
+	$(FLASK) content import courses/
 	$(FLASK) demo load
 	@echo "Serving on http://$(HOST):$(PORT)"
 	$(FLASK) run --host $(HOST) --port $(PORT)

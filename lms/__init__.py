@@ -83,6 +83,8 @@ def _register_blueprints(app: Flask) -> None:
     from lms import site
     from lms.accounts import admin as accounts_admin
     from lms.accounts import views as accounts_views
+    from lms.content import authoring_views
+    from lms.content import views as content_views
     from lms.security.headers import add_security_headers
     from lms.security.policy import check_request
     from lms.template_helpers import register as register_template_helpers
@@ -92,6 +94,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(site.bp)
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(accounts_admin.bp)
+    app.register_blueprint(content_views.bp)
+    app.register_blueprint(authoring_views.bp)
     register_template_helpers(app)
 
 

@@ -119,5 +119,8 @@ def load_demo():
 
 
 def register(app: Flask) -> None:
+    from lms.content.cli import content_cli
+
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(content_cli)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_login import current_user
 
 LANGUAGE_COOKIE = "lms_language"
@@ -12,6 +12,8 @@ COOKIE_MAX_AGE = 365 * 24 * 3600
 def select_locale() -> str:
     """The signed-in user's choice, else this browser's, else the browser's Accept-Language."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # the command line, background work
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     chosen = request.cookies.get(LANGUAGE_COOKIE)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from lms.accounts.forms import LanguageForm
+from lms.content.catalogue import overall_progress
 from lms.accounts.models import User
 from lms.extensions import db
 from lms.i18n import remember_language
@@ -38,7 +40,9 @@ def home():
                 )
             ).all()
         )
-    return render_template("site/home.html", sections=sections, counts=counts)
+    reading = overall_progress(user.id) if sections["official"] else None
+    return render_template("site/home.html", sections=sections, counts=counts, reading=reading,
+                           language=str(get_locale()))
 
 
 @bp.route("/language", methods=["POST"])

@@ -22,7 +22,7 @@ from tests import factories
 POSTGRES_SERVER_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
-POSTGRES_TEST_DATABASE = "lms_test"
+POSTGRES_TEST_DATABASE = os.environ.get("TEST_POSTGRES_DATABASE", "lms_test")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 

@@ -10,15 +10,14 @@ from wtforms import (
     PasswordField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
-    widgets,
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from lms.accounts import services
 from lms.accounts.models import NAME_MAX
+from lms.forms_util import MultiCheckboxField
 from lms.reference import Gender, GovLevel, Language, Region
 from lms.security.permissions import Role
 
@@ -32,13 +31,6 @@ ROLE_LABELS = {
 
 def role_label(role: str) -> str:
     return str(ROLE_LABELS[Role(role)])
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Several choices shown as checkboxes inside a fieldset."""
-
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 def _blank(label) -> list[SelectChoice]:

@@ -588,17 +588,9 @@ def _check_translations_agree(
                     module_file,
                     f"{name} {theirs!r} differs from the {reference.language} version ({ours!r})",
                 )
+        # A translation may lack lessons (it is then incomplete, and the app says so), but a
+        # lesson file present in two languages is the same lesson and must be of one kind.
         lessons = {lesson.filename: lesson for lesson in translation.lessons}
-        for name in sorted(reference_lessons.keys() - lessons.keys()):
-            problems.add(
-                path / language,
-                f"lesson {name} exists in {reference.language} but not in {language}",
-            )
-        for name in sorted(lessons.keys() - reference_lessons.keys()):
-            problems.add(
-                path / language / name,
-                f"lesson {name} exists in {language} but not in {reference.language}",
-            )
         for name in sorted(lessons.keys() & reference_lessons.keys()):
             if lessons[name].kind != reference_lessons[name].kind:
                 problems.add(
@@ -778,22 +770,25 @@ def write_module_folder(module: ModuleSource, path: Path) -> None:
     for language, translation in module.translations.items():
         folder = path / language
         folder.mkdir(parents=True, exist_ok=True)
-        written = {MODULE_FILE}
-        _write_text(
-            folder / MODULE_FILE,
-            _document_text(_module_meta(translation), translation.intro_markdown),
-        )
-        for lesson in translation.lessons:
-            meta = {"title": lesson.title, "kind": lesson.kind}
-            _write_text(folder / lesson.filename, _document_text(meta, lesson.body_markdown))
-            written.add(lesson.filename)
-        if translation.gift_text is not None:
-            _write_text(folder / GIFT_FILE, translation.gift_text)
-            written.add(GIFT_FILE)
+        files = translation_files(translation)
+        for name, text in files.items():
+            _write_text(folder / name, text)
+        written = set(files)
         for entry in folder.iterdir():
             owned = entry.name == GIFT_FILE or LESSON_FILE_PATTERN.fullmatch(entry.name)
             if owned and entry.name not in written and entry.is_file():
                 entry.unlink()
+
+
+def translation_files(translation: ModuleTranslationSource) -> dict[str, str]:
+    """The text of each file of one language folder, by file name, as they would be written."""
+    files = {MODULE_FILE: _document_text(_module_meta(translation), translation.intro_markdown)}
+    for lesson in translation.lessons:
+        meta = {"title": lesson.title, "kind": lesson.kind}
+        files[lesson.filename] = _document_text(meta, lesson.body_markdown)
+    if translation.gift_text is not None:
+        files[GIFT_FILE] = translation.gift_text
+    return files
 
 
 class _FlowList(list):

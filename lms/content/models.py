@@ -30,6 +30,9 @@ class Module(db.Model):
     # The language the module was written in; the others are translations of it.
     source_language: Mapped[str] = mapped_column(sa.String(5), default="en")
     is_builtin: Mapped[bool] = mapped_column(default=False)
+    # Fingerprint of the files last imported: re-importing unchanged files is a no-op even
+    # after trainers have edited the module in the app.
+    files_fingerprint: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[timestamp]
     updated_at: Mapped[timestamp]
 
@@ -61,6 +64,9 @@ class ModuleTranslation(db.Model):
     intro_html: Mapped[str] = mapped_column(sa.Text, default="")
     objectives: Mapped[list] = mapped_column(sa.JSON, default=list)
     sources: Mapped[list] = mapped_column(sa.JSON, default=list)
+    # The module's questions in Moodle GIFT, as shipped with the module's files; the quiz
+    # bank is built from it, and it travels with the module on export.
+    questions_gift: Mapped[str | None] = mapped_column(sa.Text)
     # Bumped on every change of this language's words; a translation remembers which
     # revision of the source language it was last brought up to date with.
     revision: Mapped[int] = mapped_column(default=1)

@@ -31,6 +31,29 @@ EXPECTED = {
     "admin.organisations": {"admin", "staff"},
     "admin.edit_organisation": {"admin", "staff"},
     "admin.audit_log": {"admin"},
+    # Modules: every signed-in person reads published modules; officials record progress.
+    "content.modules": SIGNED_IN,
+    "content.module": SIGNED_IN,
+    "content.lesson": SIGNED_IN,
+    "content.attachment": SIGNED_IN,
+    "content.mark_read": {"official"},
+    "authoring.index": {"trainer"},
+    "authoring.new_module": {"trainer"},
+    "authoring.edit_module": {"trainer"},
+    "authoring.module_text": {"trainer"},
+    "authoring.new_lesson": {"trainer"},
+    "authoring.edit_lesson": {"trainer"},
+    "authoring.preview": {"trainer"},
+    "authoring.move_lesson": {"trainer"},
+    "authoring.delete_lesson": {"trainer"},
+    "authoring.set_status": {"trainer"},
+    "authoring.history": {"trainer"},
+    "authoring.compare": {"trainer"},
+    "authoring.restore": {"trainer"},
+    "authoring.add_attachment": {"trainer"},
+    "authoring.delete_attachment": {"trainer"},
+    "authoring.export": {"trainer"},
+    "authoring.import_zip": {"trainer"},
 }
 
 
@@ -76,12 +99,34 @@ def _reset_token(subjects: Subjects) -> str:
     return services.issue_link(subjects.person, services.RESET, created_by=None)
 
 
+def _content_module(subjects: Subjects):
+    from tests.content import builders
+
+    return subjects.get("content-module", lambda: builders.published_module("walked", lessons=2))
+
+
+def _attachment(subjects: Subjects):
+    from lms.content import attachments
+    from tests.content.test_authoring import PDF
+
+    return subjects.get("attachment", lambda: attachments.add_attachment(
+        _content_module(subjects), "walked.pdf", PDF, actor=None))
+
+
 # How to fill each URL argument. A new kind of argument gets a builder here.
 URL_ARGUMENTS = {
     "user_id": lambda s: s.person.id,
     "org_id": lambda s: s.get("organisation", factories.make_organisation).id,
     "token": lambda s: s.get("token", lambda: _reset_token(s)),
     "filename": lambda s: "css/app.css",
+    # Kept as plain values: a walked POST may delete the lesson or the file.
+    "slug": lambda s: s.get("module-slug", lambda: _content_module(s).slug),
+    "lesson_slug": lambda s: s.get("lesson-slug", lambda: _content_module(s).lessons[0].slug),
+    "lesson_id": lambda s: s.get("lesson-id", lambda: _content_module(s).lessons[0].id),
+    "attachment_id": lambda s: s.get("attachment-id", lambda: _attachment(s).id),
+    "language": lambda s: "ru",
+    "number": lambda s: 1,
+    "module_id": lambda s: s.get("module-id", lambda: _content_module(s).id),
 }
 
 
