@@ -34,6 +34,11 @@ def _configure(app: Flask, config: dict | None) -> None:
         settings.from_environment(Path(app.instance_path), secret_key=config.get("SECRET_KEY"))
     )
     app.config.from_mapping(config)
+    proxies = app.config.get("TRUSTED_PROXIES", 0)
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     # Invitation links are written to the log, so it must show INFO messages.
     app.logger.setLevel(logging.INFO)
 

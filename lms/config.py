@@ -84,7 +84,11 @@ def from_environment(instance_path: Path, secret_key: str | None = None) -> dict
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", True),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "lms@localhost"),
-        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
+        # The address people use, for links in messages (e.g. https://lms.example.by).
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").rstrip("/"),
+        # How many reverse proxies stand in front of the app; their X-Forwarded-* headers
+        # are then trusted, so rate limits see the visitor's address, not the proxy's.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "PAGE_SIZE": 50,
     }
 

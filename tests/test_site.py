@@ -107,3 +107,36 @@ def test_postgres_urls_use_psycopg_3(monkeypatch, tmp_path):
 
 def test_health_check_answers(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_links_in_messages_use_the_public_address_when_configured(make_app):
+    from tests.accounts.test_user_admin import _new_user_form
+
+    app = make_app(PUBLIC_BASE_URL="https://lms.example.by")
+    with app.app_context():
+        admin = factories.make_user("admin")
+        from lms.extensions import db
+
+        db.session.commit()
+        client = app.test_client()
+        factories.sign_in(client, admin)
+        page = client.post("/admin/users/new", data=_new_user_form()).get_data(as_text=True)
+        assert 'value="https://lms.example.by/invitation/' in page
+
+
+def test_behind_a_trusted_proxy_the_visitors_address_is_recorded(make_app):
+    import sqlalchemy as sa
+
+    from lms.audit import AuditEvent
+    from lms.extensions import db
+
+    app = make_app(TRUSTED_PROXIES=1)
+    with app.app_context():
+        factories.make_user(email="o@example.org")
+        db.session.commit()
+        client = app.test_client()
+        client.post("/login", data={"email": "o@example.org", "password": factories.PASSWORD},
+                    headers={"X-Forwarded-For": "203.0.113.7"})
+        event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action ==
+                                                              "login.succeeded"))
+        assert event.ip_address == "203.0.113.7"

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -20,7 +29,10 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 def _send_link(user: User, purpose: str, token: str) -> tuple[str, bool]:
     # Both link rules share one view; url_for picks the rule whose `purpose` default matches.
-    url = url_for("accounts.use_link", token=token, purpose=purpose, _external=True)
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    path = url_for("accounts.use_link", token=token, purpose=purpose)
+    url = base + path if base else url_for("accounts.use_link", token=token, purpose=purpose,
+                                           _external=True)
     if purpose == services.INVITATION:
         subject = _("Your account on the e-government training platform")
         body = _("An account has been created for you. Set your password here: %(url)s", url=url)
