@@ -11,12 +11,3 @@ from lms.content.models import (  # noqa: F401
     ModuleTranslation,
     ModuleVersion,
 )
-from lms.content.models import (  # noqa: F401
-    Attachment,
-    Lesson,
-    LessonProgress,
-    LessonTranslation,
-    Module,
-    ModuleTranslation,
-    ModuleVersion,
-)
