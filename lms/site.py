@@ -9,8 +9,8 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from lms.accounts.forms import LanguageForm
-from lms.content.catalogue import overall_progress
 from lms.accounts.models import User
+from lms.content.catalogue import overall_progress
 from lms.extensions import db
 from lms.i18n import remember_language
 from lms.security.permissions import Permission
