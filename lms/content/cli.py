@@ -19,7 +19,7 @@ content_cli = AppGroup("content", help="Seminar modules as files (the courses/ f
 @content_cli.command("import")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def import_command(folder: Path):
-    """Load every module under FOLDER; unchanged modules stay as they are."""
+    """Load every module under FOLDER, or the module FOLDER itself; unchanged ones stay."""
     report = import_tree(folder)
     db.session.commit()
     for outcome in report.outcomes:

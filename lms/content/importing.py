@@ -15,12 +15,15 @@ from sqlalchemy.orm import selectinload
 from lms import audit
 from lms.content import versions
 from lms.content.course_files import (
+    CourseFileError,
     CourseProblem,
+    CourseTree,
     LessonSource,
     ModuleSource,
     ModuleTranslationSource,
     SourceRef,
     load_course_tree,
+    load_module_folder,
 )
 from lms.content.models import (
     PUBLISHED,
@@ -275,9 +278,24 @@ class TreeImportReport:
     problems: dict[str, list[CourseProblem]]
 
 
+def is_module_folder(path: Path) -> bool:
+    """A single module's folder (it holds language folders), rather than a tree of modules."""
+    return any((path / language).is_dir() for language in LANGUAGE_ORDER)
+
+
 def import_tree(root: Path, *, actor=None, builtin: bool = True) -> TreeImportReport:
-    """Import every good module folder under `root`; broken ones are reported, not applied."""
-    tree = load_course_tree(root)
+    """Import every good module folder under `root` (or `root` itself, if it is one).
+
+    Broken modules are reported with every problem and not applied at all.
+    """
+    if is_module_folder(root):
+        try:
+            modules, problems = [load_module_folder(root)], {}
+        except CourseFileError as error:
+            modules, problems = [], {root.name: error.problems}
+        tree = CourseTree(modules=modules, problems=problems)
+    else:
+        tree = load_course_tree(root)
     outcomes = []
     for source in tree.modules:
         # A savepoint per module: one that fails to apply leaves no half of itself behind.

@@ -108,3 +108,10 @@ def test_lessons_keep_their_identity_when_files_are_renumbered(tmp_path, app):
     assert [(lesson.slug, lesson.id) for lesson in lessons] == [
         ("lesson-2", ids["lesson-2"]), ("lesson-1", ids["lesson-1"])]
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_one_module_folder_can_be_imported_on_its_own(runner, tmp_path):
+    root = _write(tmp_path, builders.module_source("latvia", country="LV"))
+    result = runner.invoke(args=["content", "import", str(root / "latvia")])
+    assert result.exit_code == 0, result.output
+    assert "latvia: created" in result.output
