@@ -1,0 +1,1 @@
+"""Participation and results reports for programme staff and donors."""
