@@ -1,0 +1,1 @@
+"""Seminar sessions, the attendance register, apologies and self check-in."""

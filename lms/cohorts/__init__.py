@@ -1,0 +1,1 @@
+"""Seminar cohorts: who is in which cohort, their trainers, assigned modules, enrolment."""

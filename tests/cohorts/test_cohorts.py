@@ -1,0 +1,160 @@
+"""Staff run cohorts; trainers see only the cohorts they train; the pages stay fast."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+import sqlalchemy as sa
+
+from lms.cohorts import exports, policy
+from lms.cohorts.models import Cohort, CohortMember
+from lms.extensions import db
+from tests import factories
+from tests.cohorts import factories as cf
+
+
+def test_staff_create_a_cohort_with_trainers(client, people):
+    factories.sign_in(client, people["staff"])
+    response = client.post("/cohorts/new", data={
+        "name": "Deputy heads of Republican bodies, Minsk, January 2027",
+        "description": "Digital services", "gov_level": "central", "region": "minsk-city",
+        "starts_on": "2027-01-10", "ends_on": "2027-01-20",
+        "trainers": [str(people["trainer"].id)],
+    })
+    assert response.status_code == 302
+    cohort = db.session.scalar(sa.select(Cohort))
+    assert cohort.name.startswith("Deputy heads")
+    assert cohort.trainer_ids == {people["trainer"].id}
+    page = client.get(response.location)
+    assert "Deputy heads" in page.text and people["trainer"].full_name in page.text
+
+
+def test_a_cohort_cannot_end_before_it_starts(client, people):
+    factories.sign_in(client, people["staff"])
+    response = client.post("/cohorts/new", data={
+        "name": "Backwards", "gov_level": "local", "starts_on": "2027-01-10",
+        "ends_on": "2027-01-01",
+    })
+    assert response.status_code == 200
+    assert "cannot be before the start" in response.text
+    assert db.session.scalar(sa.select(sa.func.count(Cohort.id))) == 0
+
+
+def test_trainer_sees_only_the_cohorts_they_train(client, people):
+    mine = cf.make_cohort(trainers=[people["trainer"]], name="Mine, Grodno")
+    other = cf.make_cohort(name="Someone else's, Brest")
+    factories.sign_in(client, people["trainer"])
+    listing = client.get("/cohorts").text
+    assert "Mine, Grodno" in listing and "Someone else" not in listing
+    assert client.get(f"/cohorts/{mine.id}").status_code == 200
+    assert client.get(f"/cohorts/{other.id}").status_code == 403
+    # A trainer may look, but not manage.
+    assert client.get(f"/cohorts/{mine.id}/edit").status_code == 403
+    assert client.get(f"/cohorts/{mine.id}/roster.csv").status_code == 403
+
+
+def test_the_object_check_and_the_list_filter_agree(app, people):
+    trained = cf.make_cohort(trainers=[people["trainer"]])
+    cf.make_cohort()
+    for person in (people["trainer"], people["staff"], people["official"], people["admin"]):
+        listed = set(db.session.scalars(policy.visible_cohorts(person, sa.select(Cohort.id))))
+        allowed = {c.id for c in db.session.scalars(sa.select(Cohort))
+                   if policy.can_view_cohort(person, c)}
+        assert listed == allowed, person.email
+    assert set(db.session.scalars(
+        policy.visible_cohorts(people["trainer"], sa.select(Cohort.id)))) == {trained.id}
+
+
+def test_staff_enrol_an_official_found_by_name_and_unenrol_them(client, people):
+    cohort = cf.make_cohort()
+    official = factories.make_user("official", full_name="Алёна Шчарбіна",
+                                   email="alena@example.org")
+    trainer = factories.make_user("trainer", full_name="Алёна Трэнер")
+    factories.sign_in(client, people["staff"])
+    found = client.get(f"/cohorts/{cohort.id}/enrol", query_string={"q": "алёна"}).text
+    assert "Алёна Шчарбіна" in found
+    assert trainer.full_name not in found  # only officials are offered
+    client.post(f"/cohorts/{cohort.id}/enrol", data={"user_id": official.id})
+    client.post(f"/cohorts/{cohort.id}/enrol", data={"user_id": official.id})
+    members = db.session.scalars(sa.select(CohortMember.user_id)).all()
+    assert members == [official.id]
+    client.post(f"/cohorts/{cohort.id}/unenrol", data={"user_id": official.id})
+    assert db.session.scalars(sa.select(CohortMember.user_id)).all() == []
+
+
+def test_an_archived_cohort_leaves_the_active_list(client, people):
+    cohort = cf.make_cohort(name="Old cohort")
+    factories.sign_in(client, people["staff"])
+    client.post(f"/cohorts/{cohort.id}/archive", data={"archived": "1"})
+    assert "Old cohort" not in client.get("/cohorts").text
+    assert "Old cohort" in client.get("/cohorts?archived=1").text
+
+
+def test_roster_exports_neutralise_formulas(client, people):
+    cohort = cf.make_cohort()
+    cf.make_official_in(cohort, full_name="=HYPERLINK(\"http://evil\")", position="+1 boss")
+    factories.sign_in(client, people["staff"])
+    text = client.get(f"/cohorts/{cohort.id}/roster.csv").data.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'+1 boss" in text
+    from openpyxl import load_workbook
+
+    data = client.get(f"/cohorts/{cohort.id}/roster.xlsx").data
+    sheet = load_workbook(io.BytesIO(data)).active
+    values = [c.value for row in sheet.iter_rows() for c in row]
+    assert "'=HYPERLINK(\"http://evil\")" in values
+    assert all(not (isinstance(v, str) and v.startswith("=")) for v in values)
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx"])
+def test_cells_that_a_spreadsheet_would_run_get_a_leading_quote(value):
+    assert exports.neutralise(value) == "'" + value
+    assert exports.neutralise("Іван") == "Іван"
+
+
+def test_official_sees_assigned_modules_with_due_dates(client, people, app):
+    from lms.content.models import Module, ModuleTranslation
+
+    module = Module(slug="e-services", country="by", level="basic", status="published")
+    module.translations = [ModuleTranslation(language="en", title="Electronic services")]
+    db.session.add(module)
+    cohort = cf.make_cohort(members=[people["official"]], name="Grodno cohort")
+    factories.sign_in(client, people["staff"])
+    client.post(f"/cohorts/{cohort.id}/modules",
+                data={"module_id": module.id, "due_on": "2027-02-01"})
+    factories.sign_in(client, people["official"])
+    page = client.get("/my/seminars").text
+    assert "Grodno cohort" in page and "Electronic services" in page and "2027" in page
+    home = client.get("/").text
+    assert "Grodno cohort" in home
+
+
+def _count_cohort_page(client, cohort_id) -> int:
+    with cf.QueryCounter(db.engine) as counter:
+        response = client.get(f"/cohorts/{cohort_id}")
+    assert response.status_code == 200
+    return counter.count
+
+
+def test_cohort_page_runs_the_same_queries_for_10_and_500_members(client, people):
+    organisation = factories.make_organisation()
+    small, large = cf.make_cohort(), cf.make_cohort()
+    for cohort, size in ((small, 10), (large, 500)):
+        cf.add_members(cohort, size, organisation)
+        for n in range(3):
+            cf.make_session(cohort, starts_at=dt.datetime(2027, 1, 10 + n, 7, tzinfo=dt.UTC))
+    factories.sign_in(client, people["staff"])
+    _count_cohort_page(client, small.id)  # warm up caches
+    assert _count_cohort_page(client, small.id) == _count_cohort_page(client, large.id)
+
+
+def test_home_page_lists_a_trainers_cohorts_and_an_officials_sessions(client, people):
+    cohort = cf.make_cohort(trainers=[people["trainer"]], members=[people["official"]],
+                            name="Hrodna pilot cohort")
+    cf.make_session(cohort, title="Kick-off meeting")
+    factories.sign_in(client, people["trainer"])
+    assert "Hrodna pilot cohort" in client.get("/").text
+    factories.sign_in(client, people["official"])
+    home = client.get("/").text
+    assert "Hrodna pilot cohort" in home and "Kick-off meeting" in home
