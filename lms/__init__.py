@@ -88,8 +88,12 @@ def _register_blueprints(app: Flask) -> None:
     from lms import site
     from lms.accounts import admin as accounts_admin
     from lms.accounts import views as accounts_views
+    from lms.attendance import views as attendance_views
+    from lms.cohorts import views as cohorts_views
     from lms.content import authoring_views
     from lms.content import views as content_views
+    from lms.quizzes import views as quizzes_views
+    from lms.reports import views as reports_views
     from lms.security.headers import add_security_headers
     from lms.security.policy import check_request
     from lms.template_helpers import register as register_template_helpers
@@ -101,6 +105,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_admin.bp)
     app.register_blueprint(content_views.bp)
     app.register_blueprint(authoring_views.bp)
+    app.register_blueprint(cohorts_views.bp)
+    app.register_blueprint(attendance_views.bp)
+    app.register_blueprint(quizzes_views.bp)
+    app.register_blueprint(reports_views.bp)
     register_template_helpers(app)
 
 

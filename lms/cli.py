@@ -120,7 +120,9 @@ def load_demo():
 
 def register(app: Flask) -> None:
     from lms.content.cli import content_cli
+    from lms.quizzes.cli import quizzes_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(content_cli)
+    app.cli.add_command(quizzes_cli)

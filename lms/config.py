@@ -90,6 +90,12 @@ def from_environment(instance_path: Path, secret_key: str | None = None) -> dict
         # are then trusted, so rate limits see the visitor's address, not the proxy's.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "PAGE_SIZE": 50,
+        # Reports: the programme's name on donor summaries, and the smallest number of
+        # people a breakdown cell may show exactly.
+        "PROGRAMME_NAME": os.environ.get(
+            "PROGRAMME_NAME", "E-government capacity-building programme for civil servants"
+        ),
+        "REPORT_MIN_CELL": int(os.environ.get("REPORT_MIN_CELL", "5")),
     }
 
 

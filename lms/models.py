@@ -1,7 +1,20 @@
 """Every model module, imported in one place so the metadata (and Alembic) sees them all."""
 
 from lms.accounts.models import AccountLink, Organisation, User, UserRole  # noqa: F401
+from lms.attendance.models import (  # noqa: F401
+    Apology,
+    AttendanceChange,
+    AttendanceRecord,
+    SeminarSession,
+)
 from lms.audit import AuditEvent  # noqa: F401
+from lms.cohorts.models import (  # noqa: F401
+    Cohort,
+    CohortImport,
+    CohortMember,
+    CohortModule,
+    CohortTrainer,
+)
 from lms.content.models import (  # noqa: F401
     Attachment,
     Lesson,
@@ -10,4 +23,14 @@ from lms.content.models import (  # noqa: F401
     Module,
     ModuleTranslation,
     ModuleVersion,
+)
+from lms.quizzes.models import (  # noqa: F401
+    Attempt,
+    AttemptItem,
+    Question,
+    QuestionCategory,
+    QuestionChoice,
+    QuestionVersion,
+    Quiz,
+    QuizSlot,
 )

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from lms.accounts.forms import LanguageForm
 from lms.accounts.models import User
 from lms.content.catalogue import overall_progress
+from lms.db import now_utc
 from lms.extensions import db
 from lms.i18n import remember_language
 from lms.security.permissions import Permission
@@ -28,7 +29,8 @@ def home():
     sections = {
         "official": can(user, Permission.LEARNING_OWN),
         "trainer": can(user, Permission.CONTENT_AUTHOR),
-        "staff": can(user, Permission.REPORTS_READ),
+        "staff": can(user, Permission.COHORTS_MANAGE),
+        "analyst": can(user, Permission.REPORTS_EXACT),
         "admin": can(user, Permission.USERS_MANAGE),
     }
     counts = {}
@@ -41,8 +43,15 @@ def home():
             ).all()
         )
     reading = overall_progress(user.id) if sections["official"] else None
+    from lms.attendance.summary import home_data
+    from lms.quizzes.policy import available_quizzes_query
+
+    quizzes = (db.session.scalars(available_quizzes_query(now_utc())).all()
+               if sections["official"] else [])
+
     return render_template("site/home.html", sections=sections, counts=counts, reading=reading,
-                           language=str(get_locale()))
+                           language=str(get_locale()), seminars=home_data(user, sections),
+                           quizzes=quizzes)
 
 
 @bp.route("/language", methods=["POST"])

@@ -48,7 +48,7 @@ def _fresh_postgres_database() -> str:
 def _migrate(url: str, instance: Path) -> None:
     app = create_app(config.for_tests(url, instance))
     with app.app_context():
-        upgrade(revision="heads")
+        upgrade()
         db.engine.dispose()
 
 

@@ -25,6 +25,7 @@ ROLE_LABELS = {
     Role.OFFICIAL: _l("Official"),
     Role.TRAINER: _l("Trainer"),
     Role.STAFF: _l("Programme staff"),
+    Role.ANALYST: _l("Monitoring and evaluation"),
     Role.ADMIN: _l("Administrator"),
 }
 

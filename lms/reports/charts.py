@@ -15,9 +15,11 @@ from markupsafe import Markup, escape
 _ids = itertools.count(1)
 
 ROW_HEIGHT = 28
-LABEL_WIDTH = 220
 BAR_AREA = 360
 VALUE_WIDTH = 70
+# Room for labels: a glyph of the 14px font (Cyrillic included) is about 9px wide.
+CHAR_WIDTH = 9
+LABEL_LIMIT = 34
 
 
 def _fmt(value: float | int | str) -> str:
@@ -33,31 +35,33 @@ def horizontal_bars(title: str, rows: Sequence[tuple[str, float | None, str]],
     A hidden value (a small cell shown as "<5") gets no bar, only its text.
     """
     chart_id = f"chart-{next(_ids)}"
+    labels = [_clip(label) for label, _value, _shown in rows]
+    label_width = 16 + CHAR_WIDTH * max((len(label) for label in labels), default=4)
     top = max((value for _, value, _ in rows if value is not None), default=0) or 1
     height = ROW_HEIGHT * max(len(rows), 1) + 8
-    width = LABEL_WIDTH + BAR_AREA + VALUE_WIDTH
+    width = label_width + BAR_AREA + VALUE_WIDTH
     parts = [
         f'<svg class="chart" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" '
-        f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{chart_id}-t">{escape(title)}</title>',
         f'<desc id="{chart_id}-d">{escape(description)}</desc>',
     ]
-    for index, (label, value, shown) in enumerate(rows):
+    for index, ((_label, value, shown), label) in enumerate(zip(rows, labels, strict=True)):
         y = 4 + index * ROW_HEIGHT
         middle = y + ROW_HEIGHT / 2 + 5
         parts.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{middle}" text-anchor="end" '
-            f'font-size="14" fill="#1b1f24">{escape(_clip(label))}</text>'
+            f'<text x="{label_width - 8}" y="{middle}" text-anchor="end" '
+            f'font-size="14" fill="#1b1f24">{escape(label)}</text>'
         )
         length = 0 if value is None else BAR_AREA * value / top
         if length:
             parts.append(
-                f'<rect x="{LABEL_WIDTH}" y="{y + 4}" width="{length:.1f}" '
+                f'<rect x="{label_width}" y="{y + 4}" width="{length:.1f}" '
                 f'height="{ROW_HEIGHT - 8}" fill="#0b4f8a"/>'
             )
         parts.append(
-            f'<text x="{LABEL_WIDTH + length + 6:.1f}" y="{middle}" font-size="14" '
+            f'<text x="{label_width + length + 6:.1f}" y="{middle}" font-size="14" '
             f'fill="#1b1f24">{escape(shown)}</text>'
         )
     parts.append("</svg>")
@@ -65,5 +69,5 @@ def horizontal_bars(title: str, rows: Sequence[tuple[str, float | None, str]],
     return Markup("".join(parts))  # noqa: S704
 
 
-def _clip(label: str, limit: int = 30) -> str:
+def _clip(label: str, limit: int = LABEL_LIMIT) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"

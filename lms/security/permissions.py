@@ -8,6 +8,8 @@ class Role(enum.StrEnum):
     TRAINER = "trainer"
     STAFF = "staff"
     ADMIN = "admin"
+    # Monitoring and evaluation: reads reports with exact figures, small groups included.
+    ANALYST = "analyst"
 
 
 class Permission(enum.StrEnum):
@@ -27,6 +29,8 @@ class Permission(enum.StrEnum):
     # Programme staff.
     COHORTS_MANAGE = "cohorts:manage"
     REPORTS_READ = "reports:read"
+    # Monitoring and evaluation officers.
+    REPORTS_EXACT = "reports:exact"
     # Administrators.
     USERS_MANAGE = "users:manage"
     ORGANISATIONS_MANAGE = "organisations:manage"

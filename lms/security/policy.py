@@ -26,6 +26,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.QUIZZES_RESULTS,
             Permission.ATTENDANCE_TAKE,
             Permission.COHORTS_VIEW,
+            # Limited to their own cohorts.
+            Permission.REPORTS_READ,
         }
     ),
     Role.STAFF: frozenset(
@@ -38,6 +40,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ORGANISATIONS_MANAGE,
         }
     ),
+    Role.ANALYST: frozenset({Permission.REPORTS_READ, Permission.REPORTS_EXACT}),
     Role.ADMIN: frozenset(
         {Permission.USERS_MANAGE, Permission.ORGANISATIONS_MANAGE, Permission.AUDIT_READ}
     ),

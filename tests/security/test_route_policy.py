@@ -7,9 +7,12 @@ from flask import url_for
 
 from lms.security.policy import declared_permission
 from tests import factories
+from tests.cohorts import factories as cohort_factories
+from tests.quizzes import factories as quiz_factories
 
 ANONYMOUS = "anonymous"
-SIGNED_IN = {"official", "trainer", "staff", "admin"}
+SIGNED_IN = {"official", "trainer", "staff", "analyst", "admin"}
+REPORT_READERS = {"trainer", "staff", "analyst"}
 EVERYONE = {ANONYMOUS} | SIGNED_IN
 
 # Who may use each endpoint. A new route must be added here, or the test below fails.
@@ -31,6 +34,11 @@ EXPECTED = {
     "admin.organisations": {"admin", "staff"},
     "admin.edit_organisation": {"admin", "staff"},
     "admin.audit_log": {"admin"},
+    # Reports: trainers see their own cohorts' figures, staff and analysts the programme's.
+    "reports.index": REPORT_READERS,
+    "reports.table": REPORT_READERS,
+    "reports.raw_records": REPORT_READERS,
+    "reports.donor_summary": REPORT_READERS,
     # Modules: every signed-in person reads published modules; officials record progress.
     "content.modules": SIGNED_IN,
     "content.module": SIGNED_IN,
@@ -54,6 +62,62 @@ EXPECTED = {
     "authoring.delete_attachment": {"trainer"},
     "authoring.export": {"trainer"},
     "authoring.import_zip": {"trainer"},
+    # Cohorts: staff manage all; a trainer sees only cohorts they train, so the walked
+    # cohort (trained by nobody) is refused to trainers (tests/cohorts checks their own).
+    "cohorts.index": {"trainer", "staff"},
+    "cohorts.show": {"staff"},
+    "cohorts.new": {"staff"},
+    "cohorts.edit": {"staff"},
+    "cohorts.archive": {"staff"},
+    "cohorts.assign_module": {"staff"},
+    "cohorts.unassign_module": {"staff"},
+    "cohorts.enrol": {"staff"},
+    "cohorts.unenrol": {"staff"},
+    "cohorts.upload": {"staff"},
+    "cohorts.import_preview": {"staff"},
+    "cohorts.import_apply": {"staff"},
+    "cohorts.invitations_csv": {"staff"},
+    "cohorts.roster_csv": {"staff"},
+    "cohorts.roster_xlsx": {"staff"},
+    # Attendance: likewise for the walked session; officials answer 404 for sessions of
+    # cohorts they are not in (tests/attendance checks members).
+    "attendance.new_session": {"staff"},
+    "attendance.edit_session": {"staff"},
+    "attendance.register": {"staff"},
+    "attendance.control_check_in": {"staff"},
+    "attendance.display_code": {"staff"},
+    "attendance.decide_apology": {"staff"},
+    "attendance.sign_in_sheet": {"staff"},
+    "attendance.check_in": {"official"},
+    "attendance.apology": {"official"},
+    "attendance.my_seminars": {"official"},
+    "attendance.my_calendar": {"official"},
+    # Quizzes: the walked attempt belongs to another official, so officials get 404 for it.
+    "quizzes.index": {"trainer", "staff"},
+    "quizzes.bank_page": {"trainer"},
+    "quizzes.import_gift": {"trainer"},
+    "quizzes.export_gift": {"trainer"},
+    "quizzes.new_question": {"trainer"},
+    "quizzes.edit_question": {"trainer"},
+    "quizzes.new_quiz": {"trainer"},
+    "quizzes.create_pair": {"trainer"},
+    "quizzes.edit_quiz": {"trainer"},
+    "quizzes.add_question_slot": {"trainer"},
+    "quizzes.add_random_slot": {"trainer"},
+    "quizzes.remove_slot": {"trainer"},
+    "quizzes.grading_queue": {"trainer"},
+    "quizzes.grade_essay": {"trainer"},
+    "quizzes.regrade": {"trainer"},
+    "quizzes.results": {"trainer", "staff"},
+    "quizzes.analysis": {"trainer", "staff"},
+    "quizzes.gain": {"trainer", "staff"},
+    "quizzes.attempt_report": {"trainer", "staff"},
+    "quizzes.quiz_page": {"official"},
+    "quizzes.start": {"official"},
+    "quizzes.attempt": {"official"},
+    "quizzes.save": {"official"},
+    "quizzes.submit": {"official"},
+    "quizzes.review": {"official"},
 }
 
 
@@ -99,6 +163,28 @@ def _reset_token(subjects: Subjects) -> str:
     return services.issue_link(subjects.person, services.RESET, created_by=None)
 
 
+def _cohort(subjects: Subjects):
+    return subjects.get("cohort", cohort_factories.make_cohort)
+
+
+def _session(subjects: Subjects):
+    return subjects.get("session", lambda: cohort_factories.make_session(_cohort(subjects)))
+
+
+def _quiz_ids(subjects: Subjects) -> dict[str, int]:
+    """A paired pre-test with an attempt by the subject official, kept as plain ids."""
+
+    def build():
+        quiz = quiz_factories.make_quiz(purpose="pre_test",
+                                        paired_quiz_id=quiz_factories.make_quiz().id)
+        attempt = quiz_factories.start(quiz, subjects.person)
+        return {"module_id": quiz.module_id, "quiz_id": quiz.id,
+                "question_id": quiz.slots[0].question_id, "slot_id": quiz.slots[0].id,
+                "attempt_id": attempt.id, "item_id": attempt.items[-1].id}
+
+    return subjects.get("quiz-ids", build)
+
+
 def _content_module(subjects: Subjects):
     from tests.content import builders
 
@@ -125,8 +211,17 @@ URL_ARGUMENTS = {
     "lesson_id": lambda s: s.get("lesson-id", lambda: _content_module(s).lessons[0].id),
     "attachment_id": lambda s: s.get("attachment-id", lambda: _attachment(s).id),
     "language": lambda s: "ru",
+    "table": lambda s: "summary",
+    "extension": lambda s: "xlsx",  # both download routes offer it
+    "kind": lambda s: "participation",
     "number": lambda s: 1,
-    "module_id": lambda s: s.get("module-id", lambda: _content_module(s).id),
+    "cohort_id": lambda s: _cohort(s).id,
+    "import_id": lambda s: s.get("import", lambda: cohort_factories.make_import(_cohort(s))).id,
+    "session_id": lambda s: _session(s).id,
+    "apology_id": lambda s: s.get("apology",
+                                  lambda: cohort_factories.make_apology(_session(s))).id,
+    **{name: (lambda s, name=name: _quiz_ids(s)[name])
+       for name in ("module_id", "quiz_id", "question_id", "slot_id", "attempt_id", "item_id")},
 }
 
 

@@ -1,0 +1,154 @@
+"""The dashboard's content: key figures, breakdowns and planned against delivered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+
+from lms.reports import queries
+from lms.reports.queries import Scope
+from lms.reports.suppression import Cell, protect_column
+
+DIMENSION_LABELS = {
+    "gender": _l("Gender"),
+    "level": _l("Level of government"),
+    "region": _l("Region"),
+    "organisation": _l("Organisation"),
+    "cohort": _l("Cohort"),
+    "month": _l("Month"),
+}
+# Whole phrases, not "By " + a label: other languages inflect the noun.
+DIMENSION_HEADINGS = {
+    "gender": _l("By gender"),
+    "level": _l("By level of government"),
+    "region": _l("By region"),
+    "organisation": _l("By organisation"),
+    "cohort": _l("By cohort"),
+    "month": _l("By month"),
+}
+CHART_TITLES = {
+    "gender": _l("Officials trained by gender"),
+    "level": _l("Officials trained by level of government"),
+    "region": _l("Officials trained by region"),
+    "month": _l("Officials trained by month"),
+}
+NOT_SET = _l("Not stated")
+
+# Columns of every breakdown table, in order: (key, label).
+COLUMNS = (
+    ("trained", _l("Officials trained")),
+    ("participations", _l("Participations")),
+    ("attendance_rate", _l("Attendance rate, %")),
+    ("completion_rate", _l("Module completion, %")),
+    ("pass_rate", _l("Quiz pass rate, %")),
+    ("pre", _l("Average pre-test, %")),
+    ("post", _l("Average post-test, %")),
+    ("gain", _l("Normalised gain")),
+)
+
+
+def _rate(part, whole) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _round(value, digits=1):
+    return None if value is None else round(float(value), digits)
+
+
+@dataclass
+class Figures:
+    """One row of figures: for the whole programme, or one group of a breakdown."""
+
+    trained: Cell
+    participations: Cell
+    attendance_rate: Cell
+    completion_rate: Cell
+    pass_rate: Cell
+    pre: Cell
+    post: Cell
+    gain: Cell
+    sessions: int | None = None
+
+
+def _figures(key, part, att, mods, quiz, gain, sessions) -> Figures:
+    p, a, m, q, g = part.get(key), att.get(key), mods.get(key), quiz.get(key), gain.get(key)
+    trained = p.trained if p else 0
+    expected = (a.expected - a.excused) if a else 0
+    people_in_gain = g.people if g else 0
+    return Figures(
+        trained=Cell(trained, trained),
+        participations=Cell(p.participations if p else 0, trained),
+        attendance_rate=Cell(_rate(a.attended, expected) if a else None,
+                             a.people if a else 0),
+        completion_rate=Cell(_rate(m.completed, m.assigned) if m else None,
+                             m.people if m else 0),
+        pass_rate=Cell(_rate(q.passed, q.results) if q else None, q.results if q else 0),
+        pre=Cell(_round(g.pre) if g else None, people_in_gain),
+        post=Cell(_round(g.post) if g else None, people_in_gain),
+        gain=Cell(_round(g.gain, 3) if g else None, people_in_gain),
+        sessions=(sessions.get(key).sessions if sessions.get(key) else 0) if sessions else None,
+    )
+
+
+@dataclass
+class Breakdown:
+    dimension: str
+    label: str
+    rows: list[tuple[str, Figures]] = field(default_factory=list)
+
+    @property
+    def heading(self) -> str:
+        return str(DIMENSION_HEADINGS[self.dimension])
+
+
+@dataclass
+class Report:
+    totals: Figures
+    breakdowns: list[Breakdown]
+    planned: dict
+    threshold: int
+    exact: bool
+
+
+def _families(scope: Scope, dimension: str | None):
+    return (
+        queries.participation(scope, dimension),
+        queries.attendance(scope, dimension),
+        queries.module_completion(scope, dimension),
+        queries.quiz_results(scope, dimension),
+        queries.knowledge_gain(scope, dimension),
+        queries.sessions_held(scope, dimension),
+    )
+
+
+def build_breakdown(scope: Scope, dimension: str, threshold: int, exact: bool) -> Breakdown:
+    families = _families(scope, dimension)
+    keys = set().union(*(family.keys() for family in families))
+    labels = queries.dimension_labels(dimension, keys)
+    ordered = sorted(keys, key=lambda k: (k is None, str(labels.get(k, k))))
+    if dimension == "month":
+        ordered = sorted(keys, key=lambda k: (k is None, k or ""))
+    rows = [(str(labels.get(k, k)) if k is not None else str(NOT_SET), _figures(k, *families))
+            for k in ordered]
+    if not exact:
+        rows = _protect(rows, threshold)
+    return Breakdown(dimension, str(DIMENSION_LABELS[dimension]), rows)
+
+
+def _protect(rows: list[tuple[str, Figures]], threshold: int) -> list[tuple[str, Figures]]:
+    names = [name for name, _ in rows]
+    figures = [f for _, f in rows]
+    for column, _label in COLUMNS:
+        protected = protect_column([getattr(f, column) for f in figures], threshold)
+        for f, cell in zip(figures, protected, strict=True):
+            setattr(f, column, cell)
+    return list(zip(names, figures, strict=True))
+
+
+def build_report(scope: Scope, *, threshold: int, exact: bool,
+                 dimensions=queries.DIMENSIONS) -> Report:
+    """Everything the dashboard shows, in a fixed number of aggregate queries."""
+    totals = _figures(None, *_families(scope, None))
+    breakdowns = [build_breakdown(scope, d, threshold, exact) for d in dimensions]
+    return Report(totals, breakdowns, queries.planned_and_delivered(scope), threshold, exact)

@@ -1,0 +1,106 @@
+"""The one-page donor summary: officials trained by sex and by level of government."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from lms.reference import Gender, GovLevel
+from lms.reports import queries
+from lms.reports.queries import Scope
+from lms.reports.suppression import Cell, protect_column
+from lms.spreadsheets import Sheet, xlsx_bytes
+
+FONT = Path(__file__).resolve().parent.parent / "static" / "fonts" / "DejaVuSans.ttf"
+
+
+@dataclass
+class DonorSummary:
+    programme: str
+    period: str
+    header: list[str]
+    rows: list[list]  # label, then a cell per level, then the row total
+    total: int
+    participations: int
+    threshold: int
+
+
+def build(scope: Scope, *, threshold: int, exact: bool) -> DonorSummary:
+    """Officials trained, sex by level of government, each person counted once."""
+    by_gender = queries.participation(scope, "gender")
+    by_level = queries.participation(scope, "level")
+    crossed = queries.participation_crossed(scope)
+    levels = [level.value for level in GovLevel] + [None]
+    level_names = [GovLevel(v).label if v else _("Level not stated") for v in levels]
+    rows = []
+    for gender in Gender:
+        cells = [Cell(crossed.get((gender.value, level), 0), crossed.get((gender.value, level), 0))
+                 for level in levels]
+        total = by_gender.get(gender.value)
+        cells.append(Cell(total.trained if total else 0, total.trained if total else 0))
+        rows.append((gender.label, cells))
+    if not exact:
+        for column in range(len(levels) + 1):
+            protected = protect_column([cells[column] for _label, cells in rows], threshold)
+            for (_label, cells), cell in zip(rows, protected, strict=True):
+                cells[column] = cell
+    totals = queries.participation(scope, None).get(None)
+    level_totals = [by_level.get(level).trained if by_level.get(level) else 0 for level in levels]
+    f = scope.filters
+    return DonorSummary(
+        programme=current_app.config["PROGRAMME_NAME"],
+        period=f"{f.date_from:%d.%m.%Y} – {f.date_to:%d.%m.%Y}",
+        header=[_("Sex"), *level_names, _("Total")],
+        rows=[[label, *[c.shown(threshold) if c.hidden else c.value for c in cells]]
+              for label, cells in rows]
+        + [[_("Total"), *level_totals, totals.trained if totals else 0]],
+        total=totals.trained if totals else 0,
+        participations=totals.participations if totals else 0,
+        threshold=threshold,
+    )
+
+
+def _notes(summary: DonorSummary) -> list[str]:
+    return [
+        summary.programme,
+        _("Officials trained (attended at least one session), by sex and level of government"),
+        _("Period: %(period)s", period=summary.period),
+        _("Participations (person-sessions): %(n)s", n=summary.participations),
+        _("Cells about fewer than %(n)s people are shown as <%(n)s; totals are exact.",
+          n=summary.threshold),
+    ]
+
+
+def to_xlsx(summary: DonorSummary) -> bytes:
+    return xlsx_bytes([Sheet(_("Donor summary"), summary.header, summary.rows,
+                             notes=_notes(summary))])
+
+
+def to_pdf(summary: DonorSummary) -> bytes:
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf.add_font("DejaVu", "", str(FONT))
+    pdf.add_page()
+    pdf.set_font("DejaVu", size=15)
+    pdf.multi_cell(0, 8, summary.programme, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", size=11)
+    for note in _notes(summary)[1:]:
+        pdf.multi_cell(0, 6, note, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    # Headings shaded rather than bold: only the regular face of the font is embedded.
+    headings = FontFace(emphasis=None, fill_color=(230, 235, 240))
+    with pdf.table(text_align="LEFT", first_row_as_headings=True, line_height=8,
+                   headings_style=headings) as table:
+        row = table.row()
+        for title in summary.header:
+            row.cell(str(title))
+        for values in summary.rows:
+            row = table.row()
+            for value in values:
+                row.cell(str(value))
+    return bytes(pdf.output())

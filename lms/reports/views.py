@@ -1,0 +1,174 @@
+"""Programme staff's reports: the dashboard, its tables as CSV/XLSX, raw records, donor summary."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    render_template,
+    request,
+    stream_with_context,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.accounts.models import Organisation
+from lms.cohorts.models import Cohort
+from lms.db import now_utc
+from lms.extensions import db
+from lms.reference import Gender, GovLevel, Region
+from lms.reports import dashboard, donor, records
+from lms.reports.charts import horizontal_bars
+from lms.reports.filters import ReportFilters
+from lms.reports.policy import report_cohorts
+from lms.reports.queries import Scope
+from lms.security.permissions import Permission
+from lms.security.policy import can, requires
+from lms.spreadsheets import XLSX_CONTENT_TYPE, Sheet, csv_bytes, csv_lines, xlsx_bytes
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+
+def _scope() -> tuple[Scope, list]:
+    filters, errors = ReportFilters.parse(request.args)
+    return Scope(filters, report_cohorts(current_user), now_utc()), errors
+
+
+def _exact() -> bool:
+    """Exact small figures only for those allowed, and only when asked for."""
+    return request.args.get("exact") == "1" and can(current_user, Permission.REPORTS_EXACT)
+
+
+def _threshold() -> int:
+    return current_app.config["REPORT_MIN_CELL"]
+
+
+@bp.route("/")
+@requires(Permission.REPORTS_READ)
+def index():
+    """The dashboard: key figures, breakdowns with charts, planned against delivered."""
+    scope, errors = _scope()
+    for error in errors:
+        flash(_("A filter was not understood and is ignored: %(error)s", error=str(error)),
+              "error")
+    report = dashboard.build_report(scope, threshold=_threshold(), exact=_exact())
+    query = sa.select(Cohort).order_by(Cohort.starts_on.desc())
+    limit = report_cohorts(current_user)
+    if limit is not None:
+        query = query.where(Cohort.id.in_(limit))
+    cohorts = db.session.scalars(query).all()
+    organisations = db.session.scalars(sa.select(Organisation).order_by(Organisation.name)).all()
+    charts = _charts(report)
+    return render_template(
+        "reports/dashboard.html", report=report, filters=scope.filters, cohorts=cohorts,
+        organisations=organisations, charts=charts, columns=dashboard.COLUMNS,
+        regions=Region, levels=GovLevel, genders=Gender, args=scope.filters.to_args(),
+        may_see_exact=can(current_user, Permission.REPORTS_EXACT),
+    )
+
+
+def _charts(report) -> dict:
+    charts = {}
+    for breakdown in report.breakdowns:
+        if breakdown.dimension not in dashboard.CHART_TITLES:
+            continue
+        rows = []
+        for name, figures in breakdown.rows:
+            cell = figures.trained
+            value = None if cell.hidden else cell.value
+            rows.append((name, value, cell.shown(report.threshold)))
+        title = str(dashboard.CHART_TITLES[breakdown.dimension])
+        charts[breakdown.dimension] = horizontal_bars(
+            title, rows, _("Bar chart; the same figures are in the table below it."))
+    return charts
+
+
+def _table(report, dimension: str) -> tuple[list[str], list[list]]:
+    columns = dashboard.COLUMNS
+    if dimension == "summary":
+        header = [_("Figure"), _("Value")]
+        rows = [[str(label), getattr(report.totals, key).value] for key, label in columns]
+        rows.append([_("Sessions held"), report.totals.sessions])
+        return header, rows
+    if dimension == "planned":
+        p = report.planned
+        return [_("Figure"), _("Planned"), _("Held")], [
+            [_("Cohorts"), p["cohorts_planned"], p["cohorts_held"]],
+            [_("Sessions"), p["sessions_planned"], p["sessions_held"]],
+        ]
+    breakdown = next((b for b in report.breakdowns if b.dimension == dimension), None)
+    if breakdown is None:
+        abort(404)
+    header = [breakdown.label] + [str(label) for _key, label in columns]
+    rows = []
+    for name, figures in breakdown.rows:
+        row = [name]
+        for key, _label in columns:
+            cell = getattr(figures, key)
+            row.append(cell.shown(report.threshold) if cell.hidden else cell.value)
+        rows.append(row)
+    return header, rows
+
+
+def _filename(stem: str, scope: Scope, extension: str) -> str:
+    f = scope.filters
+    return f"lms-{stem}-{f.date_from.isoformat()}-{f.date_to.isoformat()}.{extension}"
+
+
+def _download(data, filename: str, mimetype: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.route("/tables/<table>.<any(csv, xlsx):extension>")
+@requires(Permission.REPORTS_READ)
+def table(table: str, extension: str):
+    """One table of the dashboard as CSV or XLSX, with the same figures as on screen."""
+    scope, _errors = _scope()
+    dimensions = (table,) if table in dashboard.DIMENSION_LABELS else ()
+    if table not in ("summary", "planned") and not dimensions:
+        abort(404)
+    report = dashboard.build_report(scope, threshold=_threshold(), exact=_exact(),
+                                    dimensions=dimensions)
+    header, rows = _table(report, table)
+    if extension == "csv":
+        return _download(csv_bytes(header, rows), _filename(table, scope, "csv"),
+                         "text/csv; charset=utf-8")
+    notes = [current_app.config["PROGRAMME_NAME"],
+             _("Period: %(start)s – %(end)s", start=scope.filters.date_from.isoformat(),
+               end=scope.filters.date_to.isoformat())]
+    data = xlsx_bytes([Sheet(table, header, rows, notes=notes)])
+    return _download(data, _filename(table, scope, "xlsx"), XLSX_CONTENT_TYPE)
+
+
+@bp.route("/records/<any(participation, quiz_results):kind>.csv")
+@requires(Permission.REPORTS_READ)
+def raw_records(kind: str):
+    """Raw records, streamed: one row per official per session, or per quiz result."""
+    scope, _errors = _scope()
+    if kind == "participation":
+        header, rows = records.participation_header(), records.participation_rows(scope)
+    else:
+        header, rows = records.quiz_header(), records.quiz_rows(scope)
+    stream = stream_with_context(line.encode("utf-8") for line in csv_lines(header, rows))
+    return _download(stream, _filename(kind, scope, "csv"), "text/csv; charset=utf-8")
+
+
+@bp.route("/donor-summary.<any(xlsx, pdf):extension>")
+@requires(Permission.REPORTS_READ)
+def donor_summary(extension: str):
+    """The one-page summary donors ask for, as XLSX or PDF."""
+    scope, _errors = _scope()
+    summary = donor.build(scope, threshold=_threshold(), exact=_exact())
+    if extension == "xlsx":
+        return _download(donor.to_xlsx(summary), _filename("donor-summary", scope, "xlsx"),
+                         XLSX_CONTENT_TYPE)
+    return _download(donor.to_pdf(summary), _filename("donor-summary", scope, "pdf"),
+                     "application/pdf")
+
+

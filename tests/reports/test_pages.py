@@ -1,0 +1,128 @@
+"""Staff use the dashboard, download its tables and the donor summary; numbers agree."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from lms.extensions import db
+from tests import factories
+from tests.query_counter import count_queries
+from tests.reports import programme
+
+YEAR = "from=2017-01-01&to=2017-12-31"
+
+
+@pytest.fixture
+def staff_client(client, app):
+    data = programme.build()
+    factories.sign_in(client, factories.make_user("staff"))
+    client.data = data
+    return client
+
+
+def _csv(response) -> list[list[str]]:
+    assert response.data.startswith("\ufeff".encode())
+    return list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
+
+
+def test_dashboard_shows_the_figures_with_their_definitions(staff_client, make_app):
+    page = staff_client.get(f"/reports/?{YEAR}").get_data(as_text=True)
+    assert '<dd class="number">7</dd>' in page and '<dd class="number">9</dd>' in page
+    assert "75.0%" in page and "63.3 → 85.0" in page
+    assert "each person counted once" in page
+    assert 'role="img"' in page  # charts, with the tables beside them
+
+
+def test_exports_carry_the_same_numbers_as_the_page(staff_client):
+    summary = _csv(staff_client.get(f"/reports/tables/summary.csv?{YEAR}"))
+    values = {row[0]: row[1] for row in summary[1:]}
+    assert values["Officials trained"] == "7" and values["Participations"] == "9"
+    assert values["Normalised gain"] == "0.583"
+    workbook = load_workbook(io.BytesIO(staff_client.get(f"/reports/tables/gender.xlsx?{YEAR}")
+                                        .data))
+    sheet = workbook.active
+    header_row = next(i for i, row in enumerate(sheet.iter_rows(values_only=True), 1)
+                      if row[0] == "Gender")
+    assert sheet.freeze_panes == f"A{header_row + 1}"
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=header_row + 1, values_only=True)}
+    # Small groups (fewer than 5 people) leave the building as "<5", totals stay exact.
+    assert rows["Female"][1] == "<5" and rows["Not stated"][1] == "<5"
+
+
+def test_donor_summary_xlsx_and_pdf(staff_client, make_app):
+    data = staff_client.get(f"/reports/donor-summary.xlsx?{YEAR}").data
+    sheet = load_workbook(io.BytesIO(data)).active
+    cells = list(sheet.iter_rows(values_only=True))
+    assert any(row[0] == "Total" and row[-1] == 7 for row in cells)
+    pdf = staff_client.get(f"/reports/donor-summary.pdf?{YEAR}")
+    assert pdf.data.startswith(b"%PDF") and pdf.mimetype == "application/pdf"
+
+
+def test_donor_summary_figures_without_small_cell_protection(make_app):
+    app = make_app(REPORT_MIN_CELL=1)
+    with app.app_context():
+        programme.build()
+        client = app.test_client()
+        factories.sign_in(client, factories.make_user("staff"))
+        sheet = load_workbook(io.BytesIO(
+            client.get(f"/reports/donor-summary.xlsx?{YEAR}").data)).active
+        rows = {row[0]: row[1:] for row in sheet.iter_rows(values_only=True) if row[0]}
+        # Columns: central, local, level not stated, total.
+        assert rows["Female"] == (1, 2, 0, 3)
+        assert rows["Male"] == (2, 1, 0, 3)
+        assert rows["Not stated"] == (0, 1, 0, 1)
+        assert rows["Total"] == (3, 4, 0, 7)
+
+
+def test_raw_participation_records_stream_one_row_per_official_per_session(staff_client):
+    rows = _csv(staff_client.get(f"/reports/records/participation.csv?{YEAR}"))
+    assert len(rows) == 1 + 13  # every record of S1, S2, S3, absences included
+    assert rows[1][-1] in {"present", "late", "absent", "excused"}
+    quiz = _csv(staff_client.get(f"/reports/records/quiz_results.csv?{YEAR}"))
+    assert len(quiz) == 1 + 9
+
+
+def test_formula_in_a_name_is_neutralised_in_csv_and_xlsx(staff_client):
+    person = staff_client.data["people"]["f1"]
+    person.full_name = '=HYPERLINK("http://evil.example","click")'
+    db.session.commit()
+    rows = _csv(staff_client.get(f"/reports/records/participation.csv?{YEAR}"))
+    names = {row[3] for row in rows[1:]}
+    assert "'" + person.full_name in names
+    assert person.full_name not in names
+
+
+def test_only_monitoring_officers_can_see_exact_small_figures(staff_client):
+    page = staff_client.get(f"/reports/?{YEAR}&exact=1").get_data(as_text=True)
+    assert "Exact figures are shown" not in page and "&lt;5" in page
+    analyst = staff_client.application.test_client()
+    factories.sign_in(analyst, factories.make_user("analyst"))
+    exact = analyst.get(f"/reports/?{YEAR}&exact=1").get_data(as_text=True)
+    assert "Exact figures are shown" in exact and "&lt;5" not in exact
+
+
+def test_a_bad_filter_is_named_and_ignored(staff_client):
+    page = staff_client.get("/reports/?from=yesterday&gender=robot").get_data(as_text=True)
+    assert "A filter was not understood" in page and "from" in page
+
+
+def test_officials_never_see_reports(client, app):
+    factories.sign_in(client, factories.make_user("official"))
+    assert client.get("/reports/").status_code == 403
+    assert client.get("/reports/records/participation.csv").status_code == 403
+
+
+def test_dashboard_queries_do_not_grow_with_the_data(staff_client):
+    def queries_for_page():
+        db.session.commit()
+        with count_queries() as statements:
+            assert staff_client.get(f"/reports/?{YEAR}").status_code == 200
+        return len(statements)
+
+    small = queries_for_page()
+    programme.build_more(officials=40)
+    assert queries_for_page() == small
