@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import click
-import sqlalchemy as sa
 from flask import Flask
 from flask.cli import AppGroup
 
 from lms.accounts import services
-from lms.accounts.models import Organisation, User
 from lms.extensions import db
-from lms.reference import Gender, GovLevel, Region
 from lms.security.permissions import Role
 
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -69,53 +66,16 @@ def set_role(email, role, remove):
     click.echo(f"{user.email} now has roles: {', '.join(sorted(user.role_names))}.")
 
 
-DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo on purpose
-DEMO_ACCOUNTS = [
-    ("official@demo.lms", "Alena Kavaliova", Role.OFFICIAL, Gender.FEMALE),
-    ("trainer@demo.lms", "Maksim Ivanou", Role.TRAINER, Gender.MALE),
-    ("staff@demo.lms", "Volha Shymanskaya", Role.STAFF, Gender.FEMALE),
-    ("admin@demo.lms", "Siarhei Zhuk", Role.ADMIN, Gender.MALE),
-]
-DEMO_ORGANISATIONS = [
-    ("Hrodna Oblast Executive Committee", GovLevel.LOCAL, Region.GRODNO),
-    ("Mahilieu Oblast Executive Committee", GovLevel.LOCAL, Region.MOGILEV),
-    ("Ministry of Communications and Informatization", GovLevel.CENTRAL, Region.MINSK_CITY),
-]
-
-
 @demo_cli.command("load")
 def load_demo():
-    """Create one demo account per role, if the database has no accounts yet."""
-    if db.session.scalar(sa.select(sa.func.count(User.id))):
+    """Create the demonstration programme if the database has no accounts yet."""
+    from lms import demo
+
+    if not demo.load():
         click.echo("Accounts exist already; the demo was not loaded again.")
-    else:
-        organisations = []
-        for name, level, region in DEMO_ORGANISATIONS:
-            organisation = Organisation(name=name, level=level.value, region=region.value)
-            db.session.add(organisation)
-            organisations.append(organisation)
-        db.session.flush()
-        for index, (email, name, role, gender) in enumerate(DEMO_ACCOUNTS):
-            organisation = organisations[index % len(organisations)]
-            user, _token = services.create_user(
-                services.ProfileData(
-                    full_name=name,
-                    email=email,
-                    organisation_id=organisation.id,
-                    position="Deputy head of department",
-                    gov_level=organisation.level,
-                    region=organisation.region,
-                    gender=gender.value,
-                    language="ru",
-                ),
-                [role],
-                created_by=None,
-            )
-            user.set_password(DEMO_PASSWORD)
-        db.session.commit()
-    click.echo(f"Demo logins (password for each: {DEMO_PASSWORD}):")
-    for email, _name, role, _gender in DEMO_ACCOUNTS:
-        click.echo(f"  {role.value:<9} {email}")
+    click.echo(f"Demo logins (password for each: {demo.PASSWORD}):")
+    for role, email in demo.logins():
+        click.echo(f"  {role:<9} {email}")
 
 
 def register(app: Flask) -> None:

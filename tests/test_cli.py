@@ -35,12 +35,24 @@ def test_set_role_adds_and_removes_roles(runner):
     assert runner.invoke(args=["users", "set-role", "nobody@example.org", "admin"]).exit_code != 0
 
 
-def test_demo_creates_one_account_per_role_once(runner):
+def test_demo_creates_a_programme_with_one_login_per_role_once(runner):
+    from pathlib import Path
+
+    from lms.attendance.models import AttendanceRecord, SeminarSession
+    from lms.cohorts.models import Cohort
+
+    courses = Path(__file__).resolve().parent.parent / "courses"
+    runner.invoke(args=["content", "import", str(courses)])
     first = runner.invoke(args=["demo", "load"])
-    assert first.exit_code == 0
-    assert "admin@demo.lms" in first.output and "official@demo.lms" in first.output
+    assert first.exit_code == 0, first.output
+    for role in ("official", "trainer", "staff", "analyst", "admin"):
+        assert f"{role}@demo.lms" in first.output
+    people = db.session.scalar(sa.select(sa.func.count(User.id)))
     second = runner.invoke(args=["demo", "load"])
     assert "not loaded again" in second.output
-    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 4
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == people
     user = db.session.scalar(sa.select(User).where(User.email == "staff@demo.lms"))
     assert user.check_password("demo-password-2026")
+    assert db.session.scalar(sa.select(sa.func.count(Cohort.id))) == 2
+    assert db.session.scalar(sa.select(sa.func.count(SeminarSession.id))) == 4
+    assert db.session.scalar(sa.select(sa.func.count(AttendanceRecord.id))) > 0

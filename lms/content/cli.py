@@ -20,10 +20,14 @@ content_cli = AppGroup("content", help="Seminar modules as files (the courses/ f
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def import_command(folder: Path):
     """Load every module under FOLDER, or the module FOLDER itself; unchanged ones stay."""
+    from lms.quizzes.builtin import load_shipped_questions
+
     report = import_tree(folder)
-    db.session.commit()
     for outcome in report.outcomes:
-        click.echo(f"{outcome.slug}: {outcome.status}")
+        languages = load_shipped_questions(outcome.module)
+        loaded = f"; questions and pre/post tests in {', '.join(languages)}" if languages else ""
+        click.echo(f"{outcome.slug}: {outcome.status}{loaded}")
+    db.session.commit()
     for slug, problems in report.problems.items():
         click.echo(f"{slug}: NOT imported, {len(problems)} problem(s):", err=True)
         for problem in problems:

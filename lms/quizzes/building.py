@@ -99,7 +99,9 @@ def create_pre_post_pair(module, created_by, language: str = "en") -> tuple[Quiz
         sa.select(QuestionCategory).filter_by(module_id=module.id,
                                               path=knowledge_check_path(module))
     )
-    questions = usable_questions(category.id) if category else []
+    # A quiz is in one language: a bank may hold the same questions in several.
+    questions = [q for q in usable_questions(category.id) if q.language == language] \
+        if category else []
     if not questions:
         raise LookupError(knowledge_check_path(module))
     translation = module.translation(language) or module.translation(module.source_language)

@@ -72,7 +72,7 @@ def test_each_shipped_module_file_imports_its_knowledge_check(app, path):
     result = bank.import_gift(module, path.read_bytes(), path.parts[-2], created_by=None)
     assert 8 <= result.questions <= 15
     assert bank.bank_questions(module.id)[0].category.path == f"{slug}/knowledge-check"
-    pre, post = building.create_pre_post_pair(module, created_by=None)
+    pre, post = building.create_pre_post_pair(module, created_by=None, language=path.parts[-2])
     assert len(pre.slots) == len(post.slots) == result.questions
     assert pre.paired_quiz_id == post.id and pre.is_published and post.is_published
 
