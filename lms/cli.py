@@ -78,11 +78,41 @@ def load_demo():
         click.echo(f"  {role:<9} {email}")
 
 
+@demo_cli.command("generate")
+@click.option("--officials", default=1000, show_default=True, type=click.IntRange(1))
+@click.option("--cohorts", default=None, type=click.IntRange(1),
+              help="Default: one cohort per 50 officials.")
+@click.option("--sessions", "sessions_per_cohort", default=6, show_default=True,
+              type=click.IntRange(1, 50))
+@click.option("--seed", default=2017, show_default=True, type=int)
+def generate_command(officials, cohorts, sessions_per_cohort, seed):
+    """Write a large, realistic programme for benchmarks (load the courses first)."""
+    import time
+
+    from lms.scale_data import PASSWORD, generate
+
+    started = time.perf_counter()
+    result = generate(officials, cohorts or max(1, officials // 50),
+                      sessions_per_cohort=sessions_per_cohort, seed=seed)
+    click.echo(
+        f"Generated {result.officials} officials, {result.trainers} trainers, "
+        f"{result.cohorts} cohorts, {result.sessions} sessions, {result.attendance} "
+        f"attendance records, {result.progress} lessons read, {result.attempts} quiz attempts "
+        f"in {time.perf_counter() - started:.0f} s. Password of every account: {PASSWORD}"
+    )
+
+
 def register(app: Flask) -> None:
+    from lms.certificates.cli import certificates_cli
     from lms.content.cli import content_cli
+    from lms.plans.cli import plans_cli
     from lms.quizzes.cli import quizzes_cli
+    from lms.surveys.cli import surveys_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(content_cli)
     app.cli.add_command(quizzes_cli)
+    app.cli.add_command(plans_cli)
+    app.cli.add_command(surveys_cli)
+    app.cli.add_command(certificates_cli)
