@@ -1,4 +1,4 @@
-"""Forms for cohorts, enrolment, module assignment and enrolment files."""
+"""Forms for cohorts, enrolment, module and quiz assignment and enrolment files."""
 
 from __future__ import annotations
 
@@ -56,6 +56,12 @@ class ModuleAssignmentForm(FlaskForm):
     module_id = SelectField(_l("Module"), coerce=int)
     due_on = DateField(_l("Due date"), validators=[Optional()])
     submit = SubmitField(_l("Assign module"))
+
+
+class QuizAssignmentForm(FlaskForm):
+    quiz_id = SelectField(_l("Quiz"), coerce=int)
+    due_on = DateField(_l("Due date"), validators=[Optional()])
+    submit = SubmitField(_l("Assign quiz"))
 
 
 class ImportForm(FlaskForm):

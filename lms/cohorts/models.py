@@ -1,4 +1,4 @@
-"""Cohorts, their trainers and members, the modules assigned to them, and import files."""
+"""Cohorts, their trainers and members, the modules and quizzes assigned to them, imports."""
 
 from __future__ import annotations
 
@@ -58,6 +58,10 @@ class Cohort(db.Model):
     modules: Mapped[list[CohortModule]] = relationship(
         cascade="all, delete-orphan", back_populates="cohort",
         order_by="(CohortModule.due_on, CohortModule.module_id)",
+    )
+    quizzes: Mapped[list[CohortQuiz]] = relationship(
+        cascade="all, delete-orphan", back_populates="cohort",
+        order_by="(CohortQuiz.due_on, CohortQuiz.quiz_id)",
     )
 
     @property
@@ -122,6 +126,23 @@ class CohortModule(db.Model):
 
     cohort: Mapped[Cohort] = relationship(back_populates="modules")
     module = relationship("Module", lazy="joined")
+
+
+class CohortQuiz(db.Model):
+    """A published quiz assigned to a cohort, with the date it should be taken by."""
+
+    __tablename__ = "cohort_quizzes"
+    __table_args__ = (sa.UniqueConstraint("cohort_id", "quiz_id"),)
+
+    id: Mapped[intpk]
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id", ondelete="CASCADE"))
+    quiz_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("quizzes.id", ondelete="CASCADE"), index=True
+    )
+    due_on: Mapped[dt.date | None]
+
+    cohort: Mapped[Cohort] = relationship(back_populates="quizzes")
+    quiz = relationship("Quiz", lazy="joined")
 
 
 class CohortImport(db.Model):

@@ -10,11 +10,13 @@ from sqlalchemy.orm import selectinload
 
 from lms import audit
 from lms.accounts.models import User, UserRole
-from lms.cohorts.models import Cohort, CohortMember, CohortModule, CohortTrainer
+from lms.cohorts.models import Cohort, CohortMember, CohortModule, CohortQuiz, CohortTrainer
 from lms.cohorts.policy import is_member
 from lms.content.models import Module
 from lms.content.progress import ModuleProgress, module_progress
 from lms.extensions import db
+from lms.quizzes.models import Quiz
+from lms.quizzes.results import QuizStanding, quiz_standings
 from lms.security.permissions import Role
 
 
@@ -145,14 +147,47 @@ def module_title(module: Module, language: str) -> str:
     return translation.title if translation else module.slug
 
 
+def assign_quiz(cohort: Cohort, quiz: Quiz, due_on: dt.date | None, *, actor: User) -> None:
+    """Assign a published quiz to the cohort, or change its due date if it already is."""
+    if not quiz.is_published:
+        # Officials may take only published quizzes (lms.quizzes.policy.may_take).
+        raise ValueError("Only a published quiz can be assigned to a cohort.")
+    existing = next((q for q in cohort.quizzes if q.quiz_id == quiz.id), None)
+    if existing is None:
+        cohort.quizzes.append(CohortQuiz(quiz_id=quiz.id, due_on=due_on))
+    else:
+        existing.due_on = due_on
+    audit.record("cohort.quiz_assigned", actor=actor, target=cohort, quiz_id=quiz.id,
+                 due_on=due_on.isoformat() if due_on else None)
+    db.session.flush()
+
+
+def unassign_quiz(cohort: Cohort, quiz_id: int, *, actor: User) -> None:
+    cohort.quizzes = [q for q in cohort.quizzes if q.quiz_id != quiz_id]
+    audit.record("cohort.quiz_unassigned", actor=actor, target=cohort, quiz_id=quiz_id)
+    db.session.flush()
+
+
+def quiz_choices() -> list[Quiz]:
+    """Published quizzes, module by module, with their modules' titles loaded."""
+    return list(db.session.scalars(
+        sa.select(Quiz).join(Module, Module.id == Quiz.module_id)
+        .where(Quiz.is_published.is_(True))
+        .options(selectinload(Quiz.module).selectinload(Module.translations))
+        .order_by(Module.position, Module.id, Quiz.title, Quiz.id)
+    ))
+
+
 def load_cohort(cohort_id: int) -> Cohort | None:
-    """A cohort with its trainers and modules (and their titles), in a fixed few queries."""
+    """A cohort with its trainers, modules and quizzes (and titles), in a fixed few queries."""
     return db.session.scalar(
         sa.select(Cohort)
         .where(Cohort.id == cohort_id)
         .options(
             selectinload(Cohort.trainers),
             selectinload(Cohort.modules).selectinload(CohortModule.module)
+            .selectinload(Module.translations),
+            selectinload(Cohort.quizzes).selectinload(CohortQuiz.quiz).selectinload(Quiz.module)
             .selectinload(Module.translations),
         )
     )
@@ -177,6 +212,8 @@ class Overview:
     sessions: list
     attendance: dict[tuple[int, int], str]
     progress: dict[tuple[int, int], ModuleProgress]
+    # Only (member, quiz) pairs with an attempt; a missing pair has not been started.
+    standings: dict[tuple[int, int], QuizStanding]
 
 
 def overview(cohort: Cohort) -> Overview:
@@ -194,4 +231,5 @@ def overview(cohort: Cohort) -> Overview:
     )
     attendance = {(u, s): status for u, s, status in rows}
     progress = module_progress([p.id for p in people], [m.module_id for m in cohort.modules])
-    return Overview(cohort, people, sessions, attendance, progress)
+    standings = quiz_standings([p.id for p in people], [q.quiz_id for q in cohort.quizzes])
+    return Overview(cohort, people, sessions, attendance, progress, standings)

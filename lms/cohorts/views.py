@@ -1,4 +1,4 @@
-"""Cohort pages: the list, a cohort's members and progress, enrolment, imports and rosters."""
+"""Cohort pages: the list, members and progress, modules and quizzes, enrolment, imports."""
 
 from __future__ import annotations
 
@@ -21,10 +21,12 @@ from sqlalchemy.orm import selectinload
 from lms.accounts.forms import ConfirmForm
 from lms.accounts.models import User
 from lms.cohorts import exports, imports, policy, services
-from lms.cohorts.forms import CohortForm, ImportForm, ModuleAssignmentForm
+from lms.cohorts.forms import CohortForm, ImportForm, ModuleAssignmentForm, QuizAssignmentForm
 from lms.cohorts.models import Cohort, CohortImport, CohortTrainer
 from lms.content.models import Module
 from lms.extensions import db
+from lms.quizzes.forms import PURPOSE_LABELS
+from lms.quizzes.models import Quiz
 from lms.security.permissions import Permission
 from lms.security.policy import requires
 
@@ -53,6 +55,11 @@ def _language() -> str:
 @bp.app_template_global()
 def module_title(module) -> str:
     return services.module_title(module, _language())
+
+
+def _quiz_label(quiz: Quiz) -> str:
+    purpose = PURPOSE_LABELS.get(quiz.purpose, quiz.purpose)
+    return f"{services.module_title(quiz.module, _language())}: {quiz.title} ({purpose})"
 
 
 @bp.route("")
@@ -120,17 +127,19 @@ def archive(cohort_id: int):
 @bp.route("/<int:cohort_id>")
 @requires(Permission.COHORTS_VIEW)
 def show(cohort_id: int):
-    """Members with each person's attendance and module progress in one table."""
+    """Members with each person's attendance, module progress and quiz grades in one table."""
     cohort = _cohort(cohort_id)
     data = services.overview(cohort)
-    module_form = None
+    module_form = quiz_form = None
     if policy.sees_every_cohort(_me()):
         module_form = ModuleAssignmentForm()
         module_form.module_id.choices = [
             (m.id, services.module_title(m, _language())) for m in services.module_choices()
         ]
+        quiz_form = QuizAssignmentForm()
+        quiz_form.quiz_id.choices = [(q.id, _quiz_label(q)) for q in services.quiz_choices()]
     return render_template("cohorts/show.html", cohort=cohort, data=data,
-                           module_form=module_form, confirm=ConfirmForm(),
+                           module_form=module_form, quiz_form=quiz_form, confirm=ConfirmForm(),
                            can_manage=policy.sees_every_cohort(_me()))
 
 
@@ -164,6 +173,39 @@ def unassign_module(cohort_id: int):
         db.session.commit()
         flash(_("The module is no longer assigned."), "success")
     return redirect(url_for("cohorts.show", cohort_id=cohort.id) + "#modules")
+
+
+@bp.route("/<int:cohort_id>/quizzes", methods=["POST"])
+@requires(Permission.COHORTS_MANAGE)
+def assign_quiz(cohort_id: int):
+    """Assign a published quiz with a due date, or change the due date."""
+    cohort = _cohort(cohort_id)
+    form = QuizAssignmentForm()
+    form.quiz_id.choices = [(q_id, "") for q_id in db.session.scalars(
+        sa.select(Quiz.id).where(Quiz.is_published.is_(True)))]
+    if form.validate_on_submit():
+        quiz = db.session.get(Quiz, form.quiz_id.data)
+        services.assign_quiz(cohort, quiz, form.due_on.data, actor=_me())
+        db.session.commit()
+        flash(_("The quiz is assigned."), "success")
+    else:
+        flash(_("Choose a published quiz and a valid date."), "error")
+    return redirect(url_for("cohorts.show", cohort_id=cohort.id) + "#quizzes")
+
+
+@bp.route("/<int:cohort_id>/quizzes/remove", methods=["POST"])
+@requires(Permission.COHORTS_MANAGE)
+def unassign_quiz(cohort_id: int):
+    """Take a quiz off the cohort (the officials' attempts stay)."""
+    cohort = _cohort(cohort_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    quiz_id = request.form.get("quiz_id", type=int)
+    if quiz_id:
+        services.unassign_quiz(cohort, quiz_id, actor=_me())
+        db.session.commit()
+        flash(_("The quiz is no longer assigned."), "success")
+    return redirect(url_for("cohorts.show", cohort_id=cohort.id) + "#quizzes")
 
 
 @bp.route("/<int:cohort_id>/enrol", methods=["GET", "POST"])

@@ -1,7 +1,8 @@
-"""Results of a quiz and the knowledge gain of a pre-test/post-test pair."""
+"""Results of a quiz, where officials stand on quizzes, and the knowledge gain of a pair."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -10,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from lms.cohorts.models import Cohort, CohortMember
 from lms.cohorts.policy import visible_cohorts
 from lms.extensions import db
-from lms.quizzes.models import FINISHED, Attempt, Quiz
+from lms.quizzes.models import FINISHED, IN_PROGRESS, Attempt, Quiz
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,55 @@ def summarise(quiz: Quiz, attempts: list[Attempt]) -> QuizSummary:
         pass_rate=round(100 * len(passed) / len(graded), 1) if graded else None,
         awaiting_grading=len(finished) - len(graded),
     )
+
+
+@dataclass(frozen=True)
+class QuizStanding:
+    """Where an official stands on a quiz they have started at least once."""
+
+    best_grade: float | None
+    pass_percent: int
+    in_progress: bool
+    awaiting_grading: bool
+
+    @property
+    def passed(self) -> bool:
+        return self.best_grade is not None and self.best_grade >= self.pass_percent
+
+    @property
+    def status(self) -> str:
+        """Graded once an attempt has a grade, else "awaiting_grading" or "in_progress"."""
+        if self.best_grade is not None:
+            return "graded"
+        return "awaiting_grading" if self.awaiting_grading else "in_progress"
+
+
+def quiz_standings(
+    user_ids: Iterable[int], quiz_ids: Iterable[int]
+) -> dict[tuple[int, int], QuizStanding]:
+    """The standing of every (user, quiz) pair with an attempt, in one query.
+
+    Pairs without an attempt are missing: the official has not started that quiz.
+    """
+    users, quizzes = list(set(user_ids)), list(set(quiz_ids))
+    if not users or not quizzes:
+        return {}
+    finished = Attempt.state == FINISHED
+    rows = db.session.execute(
+        sa.select(
+            Attempt.user_id, Attempt.quiz_id, Quiz.pass_percent,
+            sa.func.max(sa.case((finished, Attempt.grade))),
+            sa.func.count(sa.case((Attempt.state == IN_PROGRESS, 1))),
+            sa.func.count(sa.case((sa.and_(finished, Attempt.grade.is_(None)), 1))),
+        )
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .where(Attempt.user_id.in_(users), Attempt.quiz_id.in_(quizzes))
+        .group_by(Attempt.user_id, Attempt.quiz_id, Quiz.pass_percent)
+    )
+    return {
+        (user_id, quiz_id): QuizStanding(best, pass_percent, running > 0, waiting > 0)
+        for user_id, quiz_id, pass_percent, best, running, waiting in rows
+    }
 
 
 def normalised_gain(pre: float, post: float) -> float | None:

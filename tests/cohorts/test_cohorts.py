@@ -138,12 +138,20 @@ def _count_cohort_page(client, cohort_id) -> int:
 
 
 def test_cohort_page_runs_the_same_queries_for_10_and_500_members(client, people):
+    from lms.cohorts import services
+    from tests.quizzes import factories as qf
+
     organisation = factories.make_organisation()
     small, large = cf.make_cohort(), cf.make_cohort()
+    quizzes = [qf.make_quiz(purpose="pre_test"), qf.make_quiz(purpose="post_test")]
     for cohort, size in ((small, 10), (large, 500)):
-        cf.add_members(cohort, size, organisation)
+        members = cf.add_members(cohort, size, organisation)
         for n in range(3):
             cf.make_session(cohort, starts_at=dt.datetime(2027, 1, 10 + n, 7, tzinfo=dt.UTC))
+        for quiz in quizzes:
+            services.assign_quiz(cohort, quiz, dt.date(2027, 1, 20), actor=people["staff"])
+            for member in members[:3]:
+                qf.start(quiz, member)
     factories.sign_in(client, people["staff"])
     _count_cohort_page(client, small.id)  # warm up caches
     assert _count_cohort_page(client, small.id) == _count_cohort_page(client, large.id)
