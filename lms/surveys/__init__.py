@@ -1,0 +1,1 @@
+"""Feedback surveys: templates, forms attached to cohorts and sessions, answers, results."""
