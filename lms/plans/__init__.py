@@ -1,0 +1,1 @@
+"""Implementation plans: drafted by officials, reviewed by trainers, followed up months later."""
