@@ -1,0 +1,1 @@
+"""Certificates of completion: rules per cohort, issuing, revocation, PDFs, public checks."""
