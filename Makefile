@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app lms
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test lint translations translations-update
+.PHONY: install run test bench lint translations translations-update
 
 ## install: the virtualenv with the app and compiled translations
 install: $(VENV)/.installed translations
@@ -36,8 +36,13 @@ run: install
 test: install $(VENV)/.test-installed
 	$(BIN)/python -m pytest
 
+## bench: lms against the plain-Flask floor at 1,000 and 100,000 officials (not part of test)
+bench: install $(VENV)/.test-installed
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 lint: $(VENV)/.test-installed
-	$(BIN)/ruff check lms tests
+	$(BIN)/ruff check lms tests bench
 
 ## translations-update: collect new UI strings into the ru and be catalogues
 translations-update: $(VENV)/.installed

@@ -1,0 +1,333 @@
+"""`make bench`: lms under gunicorn against the plain-Flask floor, at two data sizes.
+
+For each database (SQLite, PostgreSQL) and size (officials), it builds a fresh database with
+the built-in courses and generated programme data, serves lms and the two floor apps with
+the same gunicorn settings, drives each scenario from this process for a fixed time, and
+writes a Markdown table to bench/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import platform
+import re
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from bench.driver import Measurement, run
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / ".data"
+RESULTS = ROOT / "bench" / "results"
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES_URL",
+                                 "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "16"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
+PORTS = {"lms": 5601, "plain": 5602, "table": 5603}
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+# Pages an official uses: judged against the targets of the issue.
+OFFICIAL_FACING = {"official home", "lesson page", "quiz attempt page", "answer save",
+                   "quiz start and submission", "self check-in"}
+
+
+# ---------------------------------------------------------------------------------------
+# Data
+
+def database_url(kind: str, size: int) -> str:
+    if kind == "sqlite":
+        DATA.mkdir(parents=True, exist_ok=True)
+        path = DATA / f"lms-{size}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    import sqlalchemy as sa
+
+    name = f"lms_bench_{size}"
+    engine = sa.create_engine(POSTGRES_SERVER, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        connection.exec_driver_sql(f"CREATE DATABASE {name}")
+    engine.dispose()
+    return POSTGRES_SERVER.rsplit("/", 1)[0] + "/" + name
+
+
+def environment(url: str, **extra) -> dict:
+    return {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-secret-key",
+            "LMS_ENV": "development", "RATELIMIT_ENABLED": "0", "QUERY_COUNT_HEADER": "1",
+            "LMS_INSTANCE_PATH": str(DATA / "instance"), **extra}
+
+
+def flask(url: str, *args: str) -> None:
+    subprocess.run([str(BIN / "flask"), "--app", "lms", *args], cwd=ROOT, check=True,
+                   env=environment(url), stdout=subprocess.DEVNULL)
+
+
+def build(url: str, size: int) -> float:
+    started = time.perf_counter()
+    flask(url, "db", "upgrade")
+    flask(url, "content", "import", "courses/")
+    flask(url, "demo", "generate", "--officials", str(size))
+    return time.perf_counter() - started
+
+
+@dataclass
+class Fixture:
+    officials: list[str]
+    trainer: str
+    staff: str
+    password: str
+    quiz_id: int
+    session_id: int
+    cohort_id: int
+    check_in_secret: str
+    app: object  # for computing the current check-in code as the projector would
+
+
+def prepare(url: str) -> Fixture:
+    """A session open for check-in now, a practice quiz, and the people who use them."""
+    os.environ.update(environment(url))
+    from bench.fixture import make_fixture
+    from lms import create_app
+    from lms.scale_data import PASSWORD
+
+    app = create_app()
+    with app.app_context():
+        values = make_fixture(CONCURRENCY)
+    return Fixture(password=PASSWORD, app=app, **values)
+
+
+# ---------------------------------------------------------------------------------------
+# Servers
+
+def serve(name: str, target: str, env: dict) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--workers", str(WORKERS), "--bind",
+         f"127.0.0.1:{PORTS[name]}", "--log-level", "warning", target],
+        cwd=ROOT, env=env, start_new_session=True,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{PORTS[name]}/", timeout=2).status_code < 500:
+                return process
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    stop(process)
+    raise RuntimeError(f"{name} did not start")
+
+
+def stop(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+# ---------------------------------------------------------------------------------------
+# Scenarios
+
+BASE = f"http://127.0.0.1:{PORTS['lms']}"
+
+
+async def signed_in(email: str, password: str) -> tuple[httpx.AsyncClient, dict]:
+    client = httpx.AsyncClient(base_url=BASE, timeout=30)
+    page = await client.get("/login")
+    token = _csrf(page.text)
+    response = await client.post("/login", data={"email": email, "password": password,
+                                                  "csrf_token": token})
+    if response.status_code != 302:
+        raise RuntimeError(f"could not sign in as {email}")
+    home = await client.get("/")
+    return client, {"csrf": _csrf(home.text)}
+
+
+def _csrf(html: str) -> str:
+    match = CSRF.search(html)
+    if match is None:
+        raise RuntimeError("no CSRF token on the page")
+    return match.group(1) or match.group(2)
+
+
+def get(path: str):
+    async def step(client, state):
+        return await client.get(path)
+    return step
+
+
+async def scenarios(fixture: Fixture) -> list[tuple[str, list, object]]:
+    officials = [await signed_in(email, fixture.password) for email in fixture.officials]
+    trainer = [await signed_in(fixture.trainer, fixture.password)] * CONCURRENCY
+    staff = [await signed_in(fixture.staff, fixture.password)] * CONCURRENCY
+    anonymous = [(httpx.AsyncClient(base_url=BASE, timeout=30), {})
+                 for _ in range(CONCURRENCY)]
+    for client, state in officials:
+        response = await client.post(f"/quizzes/{fixture.quiz_id}/start",
+                                      data={"csrf_token": state["csrf"]})
+        state["attempt"] = int(response.headers["location"].rstrip("/").split("/")[-1])
+        state["sequence"] = 0
+
+    async def save(client, state):
+        state["sequence"] += 1
+        return await client.post(
+            f"/quizzes/attempts/{state['attempt']}/save",
+            data={"csrf_token": state["csrf"], "sequence": str(state["sequence"])},
+            headers={"Accept": "application/json"})
+
+    async def start_and_submit(client, state):
+        started = await client.post(f"/quizzes/{fixture.quiz_id}/start",
+                                    data={"csrf_token": state["csrf"]})
+        attempt = started.headers["location"].rstrip("/").split("/")[-1]
+        return await client.post(f"/quizzes/attempts/{attempt}/submit",
+                                 data={"csrf_token": state["csrf"], "sequence": "1"})
+
+    async def check_in(client, state):
+        from lms.attendance.checkin import current_code
+
+        with fixture.app.app_context():
+            code = current_code(fixture.session_id, fixture.check_in_secret)
+        response = await client.post("/check-in", data={
+            "csrf_token": state["csrf"], "code": code, "session_id": str(fixture.session_id)})
+        # After the first, a check-in is refused as "already checked in" (422): the same work.
+        return httpx.Response(200) if response.status_code == 422 else response
+
+    period = "from=2017-01-01&to=2026-12-31"
+    return [
+        ("login page", anonymous, get("/login")),
+        ("official home", officials, get("/")),
+        ("lesson page", officials, get("/modules/estonia/lessons/x-road")),
+        ("quiz attempt page", officials,
+         lambda client, state: client.get(f"/quizzes/attempts/{state['attempt']}")),
+        ("answer save", officials, save),
+        ("quiz start and submission", officials, start_and_submit),
+        ("self check-in", officials, check_in),
+        ("trainer's register page", trainer,
+         get(f"/attendance/sessions/{fixture.session_id}/register")),
+        ("cohort page", staff, get(f"/cohorts/{fixture.cohort_id}")),
+        ("reporting dashboard", staff, get(f"/reports/?{period}")),
+        ("CSV export", staff, get(f"/reports/tables/gender.csv?{period}")),
+    ]
+
+
+async def floor(name: str) -> Measurement:
+    clients = [(httpx.AsyncClient(base_url=f"http://127.0.0.1:{PORTS[name]}", timeout=30), {})
+               for _ in range(CONCURRENCY)]
+    try:
+        return await run(clients, get("/"), seconds=SECONDS)
+    finally:
+        for client, _state in clients:
+            await client.aclose()
+
+
+async def measure(fixture: Fixture) -> dict[str, Measurement]:
+    results = {"floor: plain Flask": await floor("plain"),
+               "floor: Flask + SQLAlchemy, 20-row table": await floor("table")}
+    for name, clients, step in await scenarios(fixture):
+        results[name] = await run(clients, step, seconds=SECONDS)
+    return results
+
+
+# ---------------------------------------------------------------------------------------
+# Report
+
+def commit() -> str:
+    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                          capture_output=True, text=True).stdout.strip() or "unknown"
+
+
+def table(kind: str, runs: dict[int, dict[str, Measurement]], built: dict[int, float]) -> str:
+    lines = [f"### {kind}", ""]
+    for size, results in runs.items():
+        floor_rps = results["floor: Flask + SQLAlchemy, 20-row table"].rps
+        lines += [f"{size:,} officials (data generated in {built[size]:.0f} s)", "",
+                  "| scenario | req/s | p50 ms | p99 ms | errors | SQL/req | % of table floor |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for name, m in results.items():
+            lines.append(
+                f"| {name} | {m.rps:.0f} | {m.percentile(50):.1f} | {m.percentile(99):.1f} | "
+                f"{m.errors} | {m.queries_per_request:.1f} | {100 * m.rps / floor_rps:.0f}% |")
+        lines.append("")
+    sizes = sorted(runs)
+    if len(sizes) == 2:
+        small, large = (runs[s] for s in sizes)
+        lines += [f"Growth from {sizes[0]:,} to {sizes[1]:,} officials, and the targets "
+                  f"(at {sizes[1]:,}: official pages at least 35% of the table floor, p99 at "
+                  "most 250 ms, official pages at most 1.5 times slower):", "",
+                  "| scenario | p50 small | p50 large | slowdown | targets |",
+                  "| --- | ---: | ---: | ---: | --- |"]
+        floor_rps = large["floor: Flask + SQLAlchemy, 20-row table"].rps
+        for name in small:
+            if name.startswith("floor"):
+                continue
+            a, b = small[name], large[name]
+            slowdown = b.percentile(50) / a.percentile(50) if a.percentile(50) else 0
+            misses = []
+            if b.percentile(99) > 250:
+                misses.append("p99 over 250 ms")
+            if name in OFFICIAL_FACING:
+                if b.rps < 0.35 * floor_rps:
+                    misses.append("under 35% of floor")
+                if slowdown > 1.5:
+                    misses.append("slows more than 1.5x")
+            verdict = "MISSED: " + ", ".join(misses) if misses else "met"
+            lines.append(f"| {name} | {a.percentile(50):.1f} | {b.percentile(50):.1f} | "
+                         f"{slowdown:.2f}x | {verdict} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="1000,100000")
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    sections = []
+    for kind in args.databases.split(","):
+        runs, built = {}, {}
+        for size in sizes:
+            url = database_url(kind, size)
+            print(f"[{kind}, {size:,} officials] building data…", flush=True)
+            built[size] = build(url, size)
+            fixture = prepare(url)
+            env = environment(url)
+            servers = [serve("lms", "lms:create_app()", env),
+                       serve("plain", "bench.floor:plain_app()", env),
+                       serve("table", "bench.floor:table_app()", env)]
+            try:
+                print(f"[{kind}, {size:,} officials] measuring…", flush=True)
+                runs[size] = asyncio.run(measure(fixture))
+            finally:
+                for server in servers:
+                    stop(server)
+        sections.append(table(kind, runs, built))
+    now = dt.datetime.now(dt.UTC)
+    header = (f"# lms benchmark, {now:%Y-%m-%d %H:%M} UTC\n\n"
+              f"Commit {commit()}; {os.cpu_count()} cores ({platform.machine()}); gunicorn "
+              f"{WORKERS} sync workers; {CONCURRENCY} concurrent clients for {SECONDS:.0f} s "
+              "a scenario after 1 s of warm-up; Python "
+              f"{platform.python_version()}.\n")
+    text = header + "\n" + "\n".join(sections)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{now:%Y-%m-%d}-{commit()}.md"
+    path.write_text(text, encoding="utf-8")
+    (RESULTS / "latest.md").write_text(text, encoding="utf-8")
+    print(text)
+    print(f"Written to {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
