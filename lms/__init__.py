@@ -58,6 +58,10 @@ def _init_extensions(app: Flask) -> None:
                    default_translation_directories=str(PROJECT_ROOT / "lms" / "translations"))
     limiter.init_app(app)
     login_manager.init_app(app)
+    if app.config.get("QUERY_COUNT_HEADER"):
+        from lms import query_count
+
+        query_count.install(app)
     _init_login(app)
 
 
@@ -83,19 +87,30 @@ def _init_login(app: Flask) -> None:
             return None
         return user
 
+    from lms.api.auth import load_user_from_token
+
+    # API requests may carry a personal access token instead of a session cookie.
+    login_manager.request_loader(load_user_from_token)
+
 
 def _register_blueprints(app: Flask) -> None:
     from lms import site
     from lms.accounts import admin as accounts_admin
     from lms.accounts import views as accounts_views
+    from lms.api import token_views as api_token_views
+    from lms.api import views as api_views
     from lms.attendance import views as attendance_views
+    from lms.certificates import views as certificates_views
     from lms.cohorts import views as cohorts_views
     from lms.content import authoring_views
     from lms.content import views as content_views
+    from lms.plans import views as plans_views
+    from lms.privacy import views as privacy_views
     from lms.quizzes import views as quizzes_views
     from lms.reports import views as reports_views
     from lms.security.headers import add_security_headers
     from lms.security.policy import check_request
+    from lms.surveys import views as surveys_views
     from lms.template_helpers import register as register_template_helpers
 
     app.before_request(check_request)
@@ -109,6 +124,12 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(attendance_views.bp)
     app.register_blueprint(quizzes_views.bp)
     app.register_blueprint(reports_views.bp)
+    app.register_blueprint(api_views.bp)
+    app.register_blueprint(api_token_views.bp)
+    app.register_blueprint(plans_views.bp)
+    app.register_blueprint(surveys_views.bp)
+    app.register_blueprint(certificates_views.bp)
+    app.register_blueprint(privacy_views.bp)
     register_template_helpers(app)
 
 

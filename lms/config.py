@@ -90,12 +90,16 @@ def from_environment(instance_path: Path, secret_key: str | None = None) -> dict
         # are then trusted, so rate limits see the visitor's address, not the proxy's.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "PAGE_SIZE": 50,
+        # Months after a cohort ends when authors of accepted plans report their progress.
+        "PLAN_FOLLOW_UP_MONTHS": os.environ.get("PLAN_FOLLOW_UP_MONTHS", "3,6"),
         # Reports: the programme's name on donor summaries, and the smallest number of
         # people a breakdown cell may show exactly.
         "PROGRAMME_NAME": os.environ.get(
             "PROGRAMME_NAME", "E-government capacity-building programme for civil servants"
         ),
         "REPORT_MIN_CELL": int(os.environ.get("REPORT_MIN_CELL", "5")),
+        # Benchmarks only: tell in a response header how many SQL statements a request ran.
+        "QUERY_COUNT_HEADER": _bool("QUERY_COUNT_HEADER", False),
     }
 
 

@@ -10,6 +10,8 @@ from werkzeug.exceptions import HTTPException
 
 from lms.accounts.forms import LanguageForm
 from lms.accounts.models import User
+from lms.api import problems
+from lms.api.problems import is_api_request
 from lms.content.catalogue import overall_progress
 from lms.db import now_utc
 from lms.extensions import db
@@ -49,9 +51,14 @@ def home():
     quizzes = (db.session.scalars(available_quizzes_query(now_utc())).all()
                if sections["official"] else [])
 
+    from lms.plans.services import pending_follow_ups
+    from lms.surveys.figures import open_surveys_for
+
+    surveys = open_surveys_for(user) if sections["official"] else []
     return render_template("site/home.html", sections=sections, counts=counts, reading=reading,
                            language=str(get_locale()), seminars=home_data(user, sections),
-                           quizzes=quizzes)
+                           quizzes=quizzes, surveys=surveys,
+                           plan_follow_ups=pending_follow_ups(user) if sections["official"] else [])
 
 
 @bp.route("/language", methods=["POST"])
@@ -88,6 +95,8 @@ def health():
 
 def handle_http_error(error: HTTPException):
     """Every error page in the site's layout, saying nothing about internals."""
+    if is_api_request():
+        return problems.from_http_error(error)
     code = error.code or 500
     template = code if code in {400, 401, 403, 404, 405, 410, 413, 429} else "generic"
     return render_template(f"errors/{template}.html", error=error), code
@@ -95,4 +104,6 @@ def handle_http_error(error: HTTPException):
 
 def handle_server_error(error):
     db.session.rollback()
+    if is_api_request():
+        return problems.server_error()
     return render_template("errors/500.html"), 500

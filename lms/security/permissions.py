@@ -28,6 +28,7 @@ class Permission(enum.StrEnum):
     QUIZZES_RESULTS = "quizzes:results"
     # Programme staff.
     COHORTS_MANAGE = "cohorts:manage"
+    CERTIFICATES_MANAGE = "certificates:manage"
     REPORTS_READ = "reports:read"
     # Monitoring and evaluation officers.
     REPORTS_EXACT = "reports:exact"
@@ -35,3 +36,5 @@ class Permission(enum.StrEnum):
     USERS_MANAGE = "users:manage"
     ORGANISATIONS_MANAGE = "organisations:manage"
     AUDIT_READ = "audit:read"
+    # Administrators and programme staff: their own personal access tokens for the API.
+    API_TOKENS = "api:tokens"

@@ -33,6 +33,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.STAFF: frozenset(
         {
             Permission.COHORTS_MANAGE,
+            Permission.CERTIFICATES_MANAGE,
+            Permission.API_TOKENS,
             Permission.COHORTS_VIEW,
             Permission.ATTENDANCE_TAKE,
             Permission.QUIZZES_RESULTS,
@@ -42,7 +44,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.ANALYST: frozenset({Permission.REPORTS_READ, Permission.REPORTS_EXACT}),
     Role.ADMIN: frozenset(
-        {Permission.USERS_MANAGE, Permission.ORGANISATIONS_MANAGE, Permission.AUDIT_READ}
+        {Permission.USERS_MANAGE, Permission.ORGANISATIONS_MANAGE, Permission.AUDIT_READ,
+         Permission.API_TOKENS}
     ),
 }
 
@@ -101,7 +104,8 @@ def check_request():
     if permission is Permission.PUBLIC:
         return None
     if not current_user.is_authenticated:
-        if request.method == "GET":
+        # The API answers 401 (as problem details), never with the login page.
+        if request.method == "GET" and request.blueprint != "api":
             return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
         abort(401)
     if not can(current_user, permission):

@@ -8,7 +8,9 @@ from flask import url_for
 from lms.security.policy import declared_permission
 from tests import factories
 from tests.cohorts import factories as cohort_factories
+from tests.plans import factories as plan_factories
 from tests.quizzes import factories as quiz_factories
+from tests.surveys import factories as survey_factories
 
 ANONYMOUS = "anonymous"
 SIGNED_IN = {"official", "trainer", "staff", "analyst", "admin"}
@@ -71,6 +73,8 @@ EXPECTED = {
     "cohorts.archive": {"staff"},
     "cohorts.assign_module": {"staff"},
     "cohorts.unassign_module": {"staff"},
+    "cohorts.assign_quiz": {"staff"},
+    "cohorts.unassign_quiz": {"staff"},
     "cohorts.enrol": {"staff"},
     "cohorts.unenrol": {"staff"},
     "cohorts.upload": {"staff"},
@@ -118,6 +122,66 @@ EXPECTED = {
     "quizzes.save": {"official"},
     "quizzes.submit": {"official"},
     "quizzes.review": {"official"},
+    # Certificates: the walked certificate belongs to another official, so officials get 404
+    # for its PDF; the check by code is public (tests/certificates checks holders).
+    "certificates.manage": {"staff"},
+    "certificates.save_rules": {"staff"},
+    "certificates.issue_due": {"staff"},
+    "certificates.issue": {"staff"},
+    "certificates.revoke": {"staff"},
+    "certificates.staff_pdf": {"staff"},
+    "certificates.my_transcript": {"official"},
+    "certificates.my_transcript_pdf": {"official"},
+    "certificates.my_certificate_pdf": {"official"},
+    "certificates.verify": EVERYONE,
+    "certificates.verify_code": EVERYONE,
+    "privacy.my_data": {"official"},
+    "privacy.my_data_json": {"official"},
+    "privacy.anonymise": {"admin"},
+    # API: like the pages, trainers get 404 for the walked cohort (trained by nobody);
+    # anonymous callers get 401 problem details, never the login page.
+    "api.cohorts": {"trainer", "staff"},
+    "api.cohort": {"trainer", "staff"},
+    "api.cohort_sessions": {"trainer", "staff"},
+    "api.cohort_attendance": {"trainer", "staff"},
+    "api.session_attendance": {"trainer", "staff"},
+    "api.cohort_quiz_results": {"trainer", "staff"},
+    "api.cohort_statements": {"trainer", "staff"},
+    "api.my_attendance": {"official"},
+    "api.my_quiz_results": {"official"},
+    "api.my_statements": {"official"},
+    "api.report_figures": REPORT_READERS,
+    "api.openapi_document": EVERYONE,
+    "api.docs": EVERYONE,
+    # The walked token belongs to another person, so revoking it answers 404.
+    "api_tokens.index": {"staff", "admin"},
+    "api_tokens.revoke": {"staff", "admin"},
+    # Implementation plans: the walked plan's authors are other officials and its cohort is
+    # trained by nobody, so only staff reach it; authors-only routes refuse everyone here
+    # (tests/plans checks authors and the cohort's trainers).
+    "plans.mine": {"official"},
+    "plans.start": {"official"},
+    "plans.show": {"staff"},
+    "plans.edit": set(),
+    "plans.add_milestone": set(),
+    "plans.remove_milestone": set(),
+    "plans.add_author": set(),
+    "plans.submit": set(),
+    "plans.follow_up": set(),
+    "plans.reviews": {"trainer", "staff"},
+    "plans.review": {"staff"},
+    "plans.programme_table": {"staff"},
+    "plans.export": {"staff"},
+    # Feedback surveys: the walked form's cohort is trained by nobody and has no members,
+    # so trainers are refused its results and officials get 404 (tests/surveys checks both).
+    "surveys.index": {"trainer", "staff"},
+    "surveys.template": {"trainer", "staff"},
+    "surveys.new_template": {"trainer", "staff"},
+    "surveys.add_question": {"trainer", "staff"},
+    "surveys.new": {"staff"},
+    "surveys.results": {"staff"},
+    "surveys.export": {"staff"},
+    "surveys.answer": {"official"},
 }
 
 
@@ -199,6 +263,33 @@ def _attachment(subjects: Subjects):
         _content_module(subjects), "walked.pdf", PDF, actor=None))
 
 
+def _plan_ids(subjects: Subjects) -> dict[str, int]:
+    """An accepted plan in the walked cohort with a milestone and a follow-up, as plain ids."""
+    from lms.plans.models import PlanStatus
+
+    def build():
+        plan = plan_factories.make_plan(_cohort(subjects), status=PlanStatus.ACCEPTED)
+        follow_up = plan_factories.make_follow_up(plan)
+        return {"plan_id": plan.id, "milestone_id": plan.milestones[0].id,
+                "follow_up_id": follow_up.id}
+
+    return subjects.get("plan-ids", build)
+
+
+def _api_token_id(subjects: Subjects) -> int:
+    from lms.api import tokens
+
+    return tokens.create_token(subjects.person, name="walked", scopes=["cohorts:read"],
+                               days=1)[0].id
+
+
+def _certificate(subjects: Subjects):
+    from tests.certificates.builders import make_certificate
+
+    return subjects.get("certificate",
+                        lambda: make_certificate(_cohort(subjects), subjects.person))
+
+
 # How to fill each URL argument. A new kind of argument gets a builder here.
 URL_ARGUMENTS = {
     "user_id": lambda s: s.person.id,
@@ -215,13 +306,20 @@ URL_ARGUMENTS = {
     "extension": lambda s: "xlsx",  # both download routes offer it
     "kind": lambda s: "participation",
     "number": lambda s: 1,
+    "certificate_id": lambda s: _certificate(s).id,
+    "code": lambda s: _certificate(s).code,
     "cohort_id": lambda s: _cohort(s).id,
+    "token_id": lambda s: s.get("api-token", lambda: _api_token_id(s)),
     "import_id": lambda s: s.get("import", lambda: cohort_factories.make_import(_cohort(s))).id,
     "session_id": lambda s: _session(s).id,
     "apology_id": lambda s: s.get("apology",
                                   lambda: cohort_factories.make_apology(_session(s))).id,
     **{name: (lambda s, name=name: _quiz_ids(s)[name])
        for name in ("module_id", "quiz_id", "question_id", "slot_id", "attempt_id", "item_id")},
+    **{name: (lambda s, name=name: _plan_ids(s)[name])
+       for name in ("plan_id", "milestone_id", "follow_up_id")},
+    "survey_id": lambda s: s.get("survey", lambda: survey_factories.make_survey(_cohort(s))).id,
+    "template_id": lambda s: survey_factories.standard_template().id,
 }
 
 
