@@ -71,6 +71,10 @@ class Figures:
     sessions: int | None = None
 
 
+def _average(total, count, digits):
+    return None if not count or total is None else round(float(total) / count, digits)
+
+
 def _figures(key, part, att, mods, quiz, gain, sessions) -> Figures:
     p, a, m, q, g = part.get(key), att.get(key), mods.get(key), quiz.get(key), gain.get(key)
     trained = p.trained if p else 0
@@ -84,9 +88,9 @@ def _figures(key, part, att, mods, quiz, gain, sessions) -> Figures:
         completion_rate=Cell(_rate(m.completed, m.assigned) if m else None,
                              m.people if m else 0),
         pass_rate=Cell(_rate(q.passed, q.results) if q else None, q.results if q else 0),
-        pre=Cell(_round(g.pre) if g else None, people_in_gain),
-        post=Cell(_round(g.post) if g else None, people_in_gain),
-        gain=Cell(_round(g.gain, 3) if g else None, people_in_gain),
+        pre=Cell(_average(g.pre_sum, g.people, 1) if g else None, people_in_gain),
+        post=Cell(_average(g.post_sum, g.people, 1) if g else None, people_in_gain),
+        gain=Cell(_average(g.gain_sum, g.gain_n, 3) if g else None, people_in_gain),
         sessions=(sessions.get(key).sessions if sessions.get(key) else 0) if sessions else None,
     )
 
@@ -122,8 +126,44 @@ def _families(scope: Scope, dimension: str | None):
     )
 
 
-def build_breakdown(scope: Scope, dimension: str, threshold: int, exact: bool) -> Breakdown:
-    families = _families(scope, dimension)
+class _Sum(dict):
+    """Rows of a group added up, readable as attributes like a result row."""
+
+    __getattr__ = dict.__getitem__
+
+
+def _collapse(rows: dict, pick) -> dict:
+    """Add up person-grouped rows by the part of their key that `pick` returns."""
+    totals: dict = {}
+    for key, row in rows.items():
+        target = totals.setdefault(pick(key), _Sum())
+        for name, value in row._mapping.items():
+            if not str(name).startswith("key_"):
+                target[name] = target.get(name, 0) + (value or 0)
+    return totals
+
+
+def _person_families(scope: Scope):
+    """Every figure grouped by all four person attributes: one query each."""
+    return tuple(
+        family(scope, queries.PERSON)
+        for family in (queries.participation, queries.attendance, queries.module_completion,
+                       queries.quiz_results, queries.knowledge_gain)
+    )
+
+
+def _by(person_families, pick, sessions) -> tuple:
+    return (*(_collapse(family, pick) for family in person_families), sessions)
+
+
+def build_breakdown(scope: Scope, dimension: str, threshold: int, exact: bool,
+                    person_families=None) -> Breakdown:
+    if dimension in queries.PERSON_DIMENSIONS:
+        index = queries.PERSON_DIMENSIONS.index(dimension)
+        person_families = person_families or _person_families(scope)
+        families = _by(person_families, lambda key: key[index], {})
+    else:
+        families = _families(scope, dimension)
     keys = set().union(*(family.keys() for family in families))
     labels = queries.dimension_labels(dimension, keys)
     ordered = sorted(keys, key=lambda k: (k is None, str(labels.get(k, k))))
@@ -149,6 +189,7 @@ def _protect(rows: list[tuple[str, Figures]], threshold: int) -> list[tuple[str,
 def build_report(scope: Scope, *, threshold: int, exact: bool,
                  dimensions=queries.DIMENSIONS) -> Report:
     """Everything the dashboard shows, in a fixed number of aggregate queries."""
-    totals = _figures(None, *_families(scope, None))
-    breakdowns = [build_breakdown(scope, d, threshold, exact) for d in dimensions]
+    person = _person_families(scope)
+    totals = _figures(None, *_by(person, lambda key: None, queries.sessions_held(scope, None)))
+    breakdowns = [build_breakdown(scope, d, threshold, exact, person) for d in dimensions]
     return Report(totals, breakdowns, queries.planned_and_delivered(scope), threshold, exact)

@@ -35,6 +35,11 @@ from lms.reports.filters import ReportFilters
 
 ATTENDED = (Status.PRESENT.value, Status.LATE.value)
 DIMENSIONS = ("gender", "level", "region", "organisation", "cohort", "month")
+# The four attributes of a person, grouped by at once: every person falls in exactly one
+# group, so counts (even of distinct people) add up across groups, and the totals and the
+# four person breakdowns come from one query per figure.
+PERSON = "person"
+PERSON_DIMENSIONS = ("gender", "level", "region", "organisation")
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,8 @@ def _dimension(name: str | None, *, cohort_column, date_column):
     """The column a family groups by for a dimension (None when it does not apply)."""
     if name is None:
         return None
+    if name == PERSON:
+        return (User.gender, User.gov_level, User.region, User.organisation_id)
     return {
         "gender": User.gender,
         "level": User.gov_level,
@@ -114,14 +121,28 @@ def _dimension(name: str | None, *, cohort_column, date_column):
     }[name]
 
 
-def _grouped(query: sa.Select, key) -> sa.Select:
+def _keys(key) -> list:
     if key is None:
-        return query.add_columns(sa.literal(None).label("key"))
-    return query.add_columns(key.label("key")).group_by(key)
+        return []
+    return list(key) if isinstance(key, tuple) else [key]
+
+
+def _grouped(query: sa.Select, key) -> sa.Select:
+    columns = _keys(key)
+    if not columns:
+        return query
+    return query.add_columns(*(c.label(f"key_{i}") for i, c in enumerate(columns))) \
+        .group_by(*columns)
 
 
 def _rows(query: sa.Select) -> dict:
-    return {row.key: row for row in db.session.execute(query)}
+    """Result rows by key: None ungrouped, a value for one column, a tuple for several."""
+    rows = {}
+    for row in db.session.execute(query):
+        mapping = row._mapping
+        keys = [mapping[name] for name in mapping if str(name).startswith("key_")]
+        rows[None if not keys else keys[0] if len(keys) == 1 else tuple(keys)] = row
+    return rows
 
 
 def participation(scope: Scope, dimension: str | None = None) -> dict:
@@ -230,18 +251,17 @@ def module_completion(scope: Scope, dimension: str | None = None) -> dict:
                                  done.c.module_id == CohortModule.module_id))
         .where(*_cohorts_running(scope), *person_conditions(scope))
     )
-    if key is not None:
-        pairs = pairs.add_columns(key.label("key"))
+    columns = _keys(key)
+    pairs = pairs.add_columns(*(c.label(f"key_{i}") for i, c in enumerate(columns)))
     pairs = pairs.distinct().subquery()
     query = sa.select(
         sa.func.count().label("assigned"),
         sa.func.count(sa.distinct(pairs.c.user_id)).label("people"),
         sa.func.coalesce(sa.func.sum(pairs.c.completed), 0).label("completed"),
     )
-    if key is not None:
-        query = query.add_columns(pairs.c.key.label("key")).group_by(pairs.c.key)
-    else:
-        query = query.add_columns(sa.literal(None).label("key"))
+    grouped = [pairs.c[f"key_{i}"] for i in range(len(columns))]
+    if grouped:
+        query = query.add_columns(*grouped).group_by(*grouped)
     return _rows(query.select_from(pairs))
 
 
@@ -323,10 +343,12 @@ def knowledge_gain(scope: Scope, dimension: str | None = None) -> dict:
     )
     query = (
         sa.select(
+            # Sums, not averages, so that groups can be added up; callers divide.
             sa.func.count().label("people"),
-            sa.func.avg(pre.grade).label("pre"),
-            sa.func.avg(post.grade).label("post"),
-            sa.func.avg(normalised).label("gain"),
+            sa.func.sum(pre.grade).label("pre_sum"),
+            sa.func.sum(post.grade).label("post_sum"),
+            sa.func.sum(normalised).label("gain_sum"),
+            sa.func.count(normalised).label("gain_n"),
         )
         .select_from(pre_first)
         .join(pre, sa.and_(pre.quiz_id == pre_first.c.quiz_id,
