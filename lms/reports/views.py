@@ -21,7 +21,7 @@ from lms.cohorts.models import Cohort
 from lms.db import now_utc
 from lms.extensions import db
 from lms.reference import Gender, GovLevel, Region
-from lms.reports import dashboard, donor, records
+from lms.reports import dashboard, donor, evaluation, records
 from lms.reports.charts import horizontal_bars
 from lms.reports.filters import ReportFilters
 from lms.reports.policy import report_cohorts
@@ -65,6 +65,7 @@ def index():
     charts = _charts(report)
     return render_template(
         "reports/dashboard.html", report=report, filters=scope.filters, cohorts=cohorts,
+        evaluation=evaluation.build(scope, threshold=_threshold(), exact=_exact()),
         organisations=organisations, charts=charts, columns=dashboard.COLUMNS,
         regions=Region, levels=GovLevel, genders=Gender, args=scope.filters.to_args(),
         may_see_exact=can(current_user, Permission.REPORTS_EXACT),
