@@ -17,10 +17,11 @@ from lms.accounts import services as accounts
 from lms.accounts.models import Organisation, User
 from lms.attendance.models import AttendanceRecord
 from lms.attendance.services import SessionData, save_session
-from lms.cohorts.models import Cohort, CohortMember, CohortModule, CohortTrainer
+from lms.cohorts.models import Cohort, CohortMember, CohortModule, CohortQuiz, CohortTrainer
 from lms.content.models import PUBLISHED, Module
 from lms.db import now_utc
 from lms.extensions import db
+from lms.quizzes.models import POST_TEST, PRE_TEST, Quiz
 from lms.reference import Gender, GovLevel, Region
 from lms.security.permissions import Role
 
@@ -136,6 +137,12 @@ def _current_cohort(users, officials) -> None:
     for offset, module in enumerate(modules):
         db.session.add(CohortModule(cohort_id=cohort.id, module_id=module.id,
                                     due_on=today + dt.timedelta(days=14 * (offset + 1))))
+    # The Russian pre-test before the first module is due, the post-test at the end.
+    for quiz in db.session.scalars(sa.select(Quiz).join(Module).where(
+            Module.slug == "foundations", Quiz.language == "ru",
+            Quiz.purpose.in_([PRE_TEST, POST_TEST]))):
+        due = today + dt.timedelta(days=3 if quiz.purpose == PRE_TEST else 60)
+        db.session.add(CohortQuiz(cohort_id=cohort.id, quiz_id=quiz.id, due_on=due))
     now = now_utc().astimezone(ZoneInfo(_zone())).replace(tzinfo=None, second=0,
                                                            microsecond=0)
     session = save_session(None, cohort, SessionData(

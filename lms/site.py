@@ -48,7 +48,7 @@ def home():
     from lms.attendance.summary import home_data
     from lms.quizzes.policy import available_quizzes_query
 
-    quizzes = (db.session.scalars(available_quizzes_query(now_utc())).all()
+    quizzes = (db.session.scalars(available_quizzes_query(now_utc(), str(get_locale()))).all()
                if sections["official"] else [])
 
     from lms.plans.services import pending_follow_ups

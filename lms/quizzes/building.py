@@ -24,6 +24,7 @@ SETTINGS = (
     "title", "purpose", "is_published", "pass_percent", "attempts_allowed",
     "time_limit_minutes", "opens_at", "closes_at", "shuffle_questions", "shuffle_answers",
     "review_answers", "review_correct", "review_feedback", "review_when", "paired_quiz_id",
+    "language",
 )
 
 
@@ -107,7 +108,7 @@ def create_pre_post_pair(module, created_by, language: str = "en") -> tuple[Quiz
     translation = module.translation(language) or module.translation(module.source_language)
     name = translation.title if translation else module.slug
     common = {"is_published": True, "attempts_allowed": 1, "pass_percent": 60,
-              "shuffle_answers": True, "review_when": REVIEW_IMMEDIATELY}
+              "shuffle_answers": True, "review_when": REVIEW_IMMEDIATELY, "language": language}
     post = create_quiz(module, {**common, "title": _("Post-test: %(module)s", module=name),
                                 "purpose": POST_TEST}, created_by)
     pre = create_quiz(module, {**common, "title": _("Pre-test: %(module)s", module=name),

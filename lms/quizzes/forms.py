@@ -87,6 +87,12 @@ class QuizForm(FlaskForm):
         SelectChoice(REVIEW_IMMEDIATELY, _l("Immediately after the attempt")),
         SelectChoice(REVIEW_AFTER_CLOSE, _l("After the quiz closes")),
     ])
+    language = SelectField(
+        _l("Language of the questions"),
+        choices=[SelectChoice("", _l("Several languages")), SelectChoice("en", "English"),
+                 SelectChoice("ru", "Русский"), SelectChoice("be", "Беларуская")],
+        description=_l("Officials are offered the quizzes in their own language."), default="",
+    )
     paired_quiz_id = SelectField(
         _l("Paired post-test"), coerce=int, choices=[],
         description=_l("For a pre-test: the post-test it is compared with."),

@@ -158,6 +158,9 @@ class Quiz(db.Model):
     review_feedback: Mapped[bool] = mapped_column(default=True)
     review_when: Mapped[str] = mapped_column(sa.String(12), default=REVIEW_IMMEDIATELY)
     # A pre-test points at the post-test it is paired with.
+    # The language its questions are in, so officials are offered quizzes they can read;
+    # None for a quiz in several languages.
+    language: Mapped[str | None] = mapped_column(sa.String(5))
     paired_quiz_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("quizzes.id", ondelete="SET NULL")
     )

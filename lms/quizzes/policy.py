@@ -20,15 +20,18 @@ def may_take(quiz: Quiz) -> bool:
     return quiz.is_published
 
 
-def available_quizzes_query(now: dt.datetime) -> sa.Select:
-    """The quizzes officials can take now, for lists."""
-    return (
+def available_quizzes_query(now: dt.datetime, language: str | None = None) -> sa.Select:
+    """The quizzes officials can take now, for lists; with `language`, those they can read."""
+    query = (
         sa.select(Quiz)
         .where(Quiz.is_published.is_(True),
                sa.or_(Quiz.opens_at.is_(None), Quiz.opens_at <= now),
                sa.or_(Quiz.closes_at.is_(None), Quiz.closes_at > now))
         .order_by(Quiz.title, Quiz.id)
     )
+    if language:
+        query = query.where(sa.or_(Quiz.language.is_(None), Quiz.language == language))
+    return query
 
 
 @dataclass(frozen=True)

@@ -235,6 +235,7 @@ def _quiz_settings(form: QuizForm) -> dict:
         "review_feedback": form.review_feedback.data, "review_when": form.review_when.data,
         "paired_quiz_id": (form.paired_quiz_id.data or None)
         if form.purpose.data == PRE_TEST else None,
+        "language": form.language.data or None,
     }
 
 

@@ -32,3 +32,14 @@ def test_importing_again_adds_no_questions(runner):
     result = runner.invoke(args=["content", "import", str(COURSES)])
     assert "questions" not in result.output
     assert db.session.scalar(sa.select(sa.func.count(Question.id))) == before
+
+
+def test_officials_are_offered_the_quizzes_in_their_language(runner, client):
+    from tests import factories
+
+    runner.invoke(args=["content", "import", str(COURSES)])
+    reader = factories.make_user("official", language="ru")
+    factories.sign_in(client, reader)
+    page = client.get("/").get_data(as_text=True)
+    assert "Эстония: построение цифрового государства" in page  # the Russian pair
+    assert "Estonia: building a digital state</a>" not in page  # not the English one
