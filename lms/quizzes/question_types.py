@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import random
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 
 from flask_babel import lazy_gettext as _l
@@ -28,7 +29,7 @@ def _index(raw: str | None, size: int) -> int | None:
     return int(raw)
 
 
-class QuestionType:
+class QuestionType(ABC):
     name = ""
     label = _l("Question")
     is_manual = False
@@ -47,12 +48,13 @@ class QuestionType:
         by_position = {choice.position: choice for choice in version.choices}
         return [(index, by_position[position].text) for index, position in enumerate(layout)]
 
+    @abstractmethod
     def read(self, version: QuestionVersion, layout: list, values: list[str]) -> dict | None:
         """Turn submitted form values into a response, or None for no answer."""
-        raise NotImplementedError
 
+    @abstractmethod
     def grade(self, version: QuestionVersion, layout: list, response: dict | None) -> float | None:
-        raise NotImplementedError
+        """The fraction of the marks earned (0 to 1), or None while a person must grade it."""
 
     def chosen(self, version: QuestionVersion, layout: list, response: dict | None) -> list[str]:
         """The answers picked, as labels for "how often was each answer chosen"."""
