@@ -66,7 +66,9 @@ def configure_sqlite(engine: Engine) -> None:
 
     WAL lets readers and one writer work at once; the busy timeout makes a second writer
     wait; and BEGIN IMMEDIATE takes the write lock at the start of a transaction, so two
-    transactions can never both read and then fail when the second tries to write.
+    transactions can never both read and then fail when the second tries to write. Pages
+    fetched with GET only read, so they begin an ordinary (deferred) transaction and never
+    queue behind the writers, nor keep them waiting while a long report runs.
     """
     if engine.dialect.name != "sqlite":
         return
@@ -84,4 +86,10 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN" if _reading_request() else "BEGIN IMMEDIATE")
+
+
+def _reading_request() -> bool:
+    from flask import has_request_context, request
+
+    return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")

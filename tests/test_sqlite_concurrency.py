@@ -38,3 +38,21 @@ def test_concurrent_read_modify_write_transactions_all_succeed(app):
     db.session.expire_all()
     # Immediate transactions serialise the read and the write: no update is lost.
     assert db.session.get(User, user_id).session_version == 1 + 8 * 15
+
+
+def test_a_page_view_does_not_wait_for_a_writer(app):
+    """A GET reads in an ordinary transaction: a writer holding the lock does not block it."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("this checks SQLite's locking set-up")
+    user = factories.make_user()
+    db.session.commit()
+    client = app.test_client()
+    factories.sign_in(client, user)
+    db.session.commit()  # the test's own read of the user must not hold the lock
+    writer = db.engine.connect()
+    transaction = writer.begin()  # BEGIN IMMEDIATE: another request in the middle of a write
+    try:
+        assert client.get("/healthz").status_code == 200
+    finally:
+        transaction.rollback()
+        writer.close()
