@@ -46,7 +46,7 @@ def _configure(app: Flask, config: dict | None) -> None:
 def _init_extensions(app: Flask) -> None:
     import lms.models  # noqa: F401  (registers every table on the metadata)
     from lms.db import configure_sqlite
-    from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from lms.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
     from lms.i18n import select_locale
 
     db.init_app(app)
@@ -57,6 +57,7 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(PROJECT_ROOT / "lms" / "translations"))
     limiter.init_app(app)
+    cache.init_app(app)
     login_manager.init_app(app)
     if app.config.get("QUERY_COUNT_HEADER"):
         from lms import query_count

@@ -98,6 +98,13 @@ def from_environment(instance_path: Path, secret_key: str | None = None) -> dict
             "PROGRAMME_NAME", "E-government capacity-building programme for civil servants"
         ),
         "REPORT_MIN_CELL": int(os.environ.get("REPORT_MIN_CELL", "5")),
+        # A computed report is reused for this long: opening, filtering back and downloading
+        # then show the same figures without recomputing them. 0 turns it off.
+        "REPORT_CACHE_SECONDS": int(os.environ.get("REPORT_CACHE_SECONDS", "60")),
+        # Where: this process's memory by default; "RedisCache" with CACHE_REDIS_URL shares
+        # it between app servers.
+        "CACHE_TYPE": os.environ.get("CACHE_TYPE", "SimpleCache"),
+        "CACHE_REDIS_URL": os.environ.get("CACHE_REDIS_URL", ""),
         # Benchmarks only: tell in a response header how many SQL statements a request ran.
         "QUERY_COUNT_HEADER": _bool("QUERY_COUNT_HEADER", False),
     }
@@ -113,6 +120,7 @@ def for_tests(database_url: str, instance_path: Path) -> dict:
         "UPLOAD_FOLDER": str(instance_path / "uploads"),
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        "REPORT_CACHE_SECONDS": 0,
         "BABEL_DEFAULT_LOCALE": "en",
         "SERVER_NAME": None,
     }

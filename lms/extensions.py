@@ -1,6 +1,7 @@
 """The Flask extensions, created bare here and bound to the app in create_app()."""
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -15,5 +16,7 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Computed reports, for a short while (see REPORT_CACHE_SECONDS).
+cache = Cache()
 # No default limits: each sensitive view states its own.
 limiter = Limiter(key_func=get_remote_address)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
+from lms.db import now_utc
+from lms.extensions import cache
 from lms.reports import queries
 from lms.reports.queries import Scope
 from lms.reports.suppression import Cell, protect_column
@@ -113,6 +116,7 @@ class Report:
     planned: dict
     threshold: int
     exact: bool
+    computed_at: dt.datetime = field(default_factory=now_utc)
 
 
 def _families(scope: Scope, dimension: str | None):
@@ -193,3 +197,25 @@ def build_report(scope: Scope, *, threshold: int, exact: bool,
     totals = _figures(None, *_by(person, lambda key: None, queries.sessions_held(scope, None)))
     breakdowns = [build_breakdown(scope, d, threshold, exact, person) for d in dimensions]
     return Report(totals, breakdowns, queries.planned_and_delivered(scope), threshold, exact)
+
+
+def cached_report(scope: Scope, *, viewer: int | None, threshold: int, exact: bool,
+                  language: str) -> Report:
+    """The whole report, reused for REPORT_CACHE_SECONDS for the same filters and reader.
+
+    The dashboard and the downloads of its tables read the same cached report, so what is
+    downloaded is what was on the screen. `viewer` is None for readers who see the whole
+    programme, otherwise the reader's id (their report is limited to their cohorts).
+    """
+    from flask import current_app
+
+    seconds = current_app.config.get("REPORT_CACHE_SECONDS", 0)
+    if not seconds:
+        return build_report(scope, threshold=threshold, exact=exact)
+    args = "&".join(f"{k}={v}" for k, v in sorted(scope.filters.to_args().items()))
+    key = f"report:{args}:{viewer}:{threshold}:{int(exact)}:{language}"
+    report = cache.get(key)
+    if report is None:
+        report = build_report(scope, threshold=threshold, exact=exact)
+        cache.set(key, report, timeout=seconds)
+    return report

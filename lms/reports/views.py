@@ -13,6 +13,7 @@ from flask import (
     request,
     stream_with_context,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -47,6 +48,13 @@ def _threshold() -> int:
     return current_app.config["REPORT_MIN_CELL"]
 
 
+def _report(scope: Scope):
+    whole_programme = scope.visible_cohort_ids is None
+    return dashboard.cached_report(
+        scope, viewer=None if whole_programme else current_user.id, threshold=_threshold(),
+        exact=_exact(), language=str(get_locale()))
+
+
 @bp.route("/")
 @requires(Permission.REPORTS_READ)
 def index():
@@ -55,7 +63,7 @@ def index():
     for error in errors:
         flash(_("A filter was not understood and is ignored: %(error)s", error=str(error)),
               "error")
-    report = dashboard.build_report(scope, threshold=_threshold(), exact=_exact())
+    report = _report(scope)
     query = sa.select(Cohort).order_by(Cohort.starts_on.desc())
     limit = report_cohorts(current_user)
     if limit is not None:
@@ -130,12 +138,10 @@ def _download(data, filename: str, mimetype: str) -> Response:
 @requires(Permission.REPORTS_READ)
 def table(table: str, extension: str):
     """One table of the dashboard as CSV or XLSX, with the same figures as on screen."""
-    scope, _errors = _scope()
-    dimensions = (table,) if table in dashboard.DIMENSION_LABELS else ()
-    if table not in ("summary", "planned") and not dimensions:
+    if table not in ("summary", "planned") and table not in dashboard.DIMENSION_LABELS:
         abort(404)
-    report = dashboard.build_report(scope, threshold=_threshold(), exact=_exact(),
-                                    dimensions=dimensions)
+    scope, _errors = _scope()
+    report = _report(scope)
     header, rows = _table(report, table)
     if extension == "csv":
         return _download(csv_bytes(header, rows), _filename(table, scope, "csv"),

@@ -6,6 +6,7 @@ import csv
 import io
 
 import pytest
+import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from lms.extensions import db
@@ -126,3 +127,25 @@ def test_dashboard_queries_do_not_grow_with_the_data(staff_client):
     small = queries_for_page()
     programme.build_more(officials=40)
     assert queries_for_page() == small
+
+
+def test_a_download_shows_what_the_page_showed_while_the_report_is_reused(make_app):
+    app = make_app(CACHE_TYPE="SimpleCache", REPORT_CACHE_SECONDS=60)
+    with app.app_context():
+        data = programme.build()
+        client = app.test_client()
+        factories.sign_in(client, factories.make_user("staff"))
+        page = client.get(f"/reports/?{YEAR}").get_data(as_text=True)
+        assert '<dd class="number">7</dd>' in page
+        # A new attendance after the page was shown...
+        extra = factories.make_user("official")
+        from lms.attendance.models import AttendanceRecord, SeminarSession
+
+        first = db.session.scalar(sa.select(SeminarSession).order_by(SeminarSession.id))
+        db.session.add(AttendanceRecord(session_id=first.id, user_id=extra.id,
+                                        status="present"))
+        db.session.commit()
+        # ...does not make the download disagree with the page read a moment ago.
+        summary = _csv(client.get(f"/reports/tables/summary.csv?{YEAR}"))
+        assert {row[0]: row[1] for row in summary[1:]}["Officials trained"] == "7"
+        assert data["people"]
