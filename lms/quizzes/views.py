@@ -336,23 +336,31 @@ def edit_quiz(quiz_id: int):
                            locked=building.has_attempts(quiz))
 
 
+def _change_questions(quiz: Quiz, change, done: str):
+    """Apply a change to a quiz's questions, unless attempts have locked them; back to the quiz."""
+    try:
+        change()
+    except building.QuizLocked:
+        flash(_("Someone has attempted this quiz: its questions can no longer change."),
+              "error")
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return redirect(url_for("quizzes.edit_quiz", quiz_id=quiz.id))
+
+
 @bp.route("/<int:quiz_id>/slots/question", methods=["POST"])
 @requires(Permission.QUIZZES_AUTHOR)
 def add_question_slot(quiz_id: int):
     """Add a fixed question from the bank."""
     quiz = _load_quiz(quiz_id)
     form, _random = _building_forms(quiz)
-    if form.validate_on_submit():
-        question = db.session.get(Question, form.question_id.data)
-        try:
-            building.add_question(quiz, question, float(form.marks.data))
-        except building.QuizLocked:
-            flash(_("Someone has attempted this quiz: its questions can no longer change."),
-                  "error")
-        else:
-            db.session.commit()
-            flash(_("The question is added."), "success")
-    return redirect(url_for("quizzes.edit_quiz", quiz_id=quiz.id))
+    if not form.validate_on_submit():
+        return redirect(url_for("quizzes.edit_quiz", quiz_id=quiz.id))
+    question = db.session.get(Question, form.question_id.data)
+    return _change_questions(
+        quiz, lambda: building.add_question(quiz, question, float(form.marks.data)),
+        _("The question is added."))
 
 
 @bp.route("/<int:quiz_id>/slots/random", methods=["POST"])
@@ -361,17 +369,13 @@ def add_random_slot(quiz_id: int):
     """Add places filled with random questions of a category."""
     quiz = _load_quiz(quiz_id)
     _fixed, form = _building_forms(quiz)
-    if form.validate_on_submit():
-        category = db.session.get(QuestionCategory, form.category_id.data)
-        try:
-            building.add_random(quiz, category, form.count.data, float(form.marks.data))
-        except building.QuizLocked:
-            flash(_("Someone has attempted this quiz: its questions can no longer change."),
-                  "error")
-        else:
-            db.session.commit()
-            flash(_("The random questions are added."), "success")
-    return redirect(url_for("quizzes.edit_quiz", quiz_id=quiz.id))
+    if not form.validate_on_submit():
+        return redirect(url_for("quizzes.edit_quiz", quiz_id=quiz.id))
+    category = db.session.get(QuestionCategory, form.category_id.data)
+    return _change_questions(
+        quiz, lambda: building.add_random(quiz, category, form.count.data,
+                                          float(form.marks.data)),
+        _("The random questions are added."))
 
 
 @bp.route("/<int:quiz_id>/slots/<int:slot_id>/remove", methods=["POST"])
@@ -382,16 +386,10 @@ def remove_slot(quiz_id: int, slot_id: int):
     slot = next((s for s in quiz.slots if s.id == slot_id), None)
     if slot is None:
         abort(404)
-    if ActionForm().validate_on_submit():
-        try:
-            building.remove_slot(quiz, slot)
-        except building.QuizLocked:
-            flash(_("Someone has attempted this quiz: its questions can no longer change."),
-                  "error")
-        else:
-            db.session.commit()
-            flash(_("The question is removed from the quiz."), "success")
-    return redirect(url_for("quizzes.edit_quiz", quiz_id=quiz.id))
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("quizzes.edit_quiz", quiz_id=quiz.id))
+    return _change_questions(quiz, lambda: building.remove_slot(quiz, slot),
+                             _("The question is removed from the quiz."))
 
 
 # --- Trainers: grading and regrading -----------------------------------------------------
