@@ -276,9 +276,11 @@ def table(kind: str, runs: dict[int, dict[str, Measurement]], built: dict[int, f
             a, b = small[name], large[name]
             slowdown = b.percentile(50) / a.percentile(50) if a.percentile(50) else 0
             misses = []
-            if b.percentile(99) > 250:
+            if not b.requests or not a.requests:
+                misses.append("no request completed in time")
+            elif b.percentile(99) > 250:
                 misses.append("p99 over 250 ms")
-            if name in OFFICIAL_FACING:
+            if name in OFFICIAL_FACING and b.requests:
                 if b.rps < 0.35 * floor_rps:
                     misses.append("under 35% of floor")
                 if slowdown > 1.5:
