@@ -101,6 +101,13 @@ def from_environment(instance_path: Path, secret_key: str | None = None) -> dict
         # A computed report is reused for this long: opening, filtering back and downloading
         # then show the same figures without recomputing them. 0 turns it off.
         "REPORT_CACHE_SECONDS": int(os.environ.get("REPORT_CACHE_SECONDS", "60")),
+        # After that, it is still shown (with the time it was computed) for this long while
+        # it is recomputed behind the scenes.
+        "REPORT_STALE_SECONDS": int(os.environ.get("REPORT_STALE_SECONDS", "3600")),
+        # The longest a report may take to compute: others asking for it wait this long.
+        "REPORT_BUILD_SECONDS": int(os.environ.get("REPORT_BUILD_SECONDS", "120")),
+        # PostgreSQL memory for each sort or hash of a report's queries (its work_mem).
+        "REPORT_WORK_MEM": os.environ.get("REPORT_WORK_MEM", "64MB"),
         # Where: this process's memory by default; "RedisCache" with CACHE_REDIS_URL shares
         # it between app servers.
         "CACHE_TYPE": os.environ.get("CACHE_TYPE", "SimpleCache"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -119,15 +120,8 @@ class Report:
     computed_at: dt.datetime = field(default_factory=now_utc)
 
 
-def _families(scope: Scope, dimension: str | None):
-    return (
-        queries.participation(scope, dimension),
-        queries.attendance(scope, dimension),
-        queries.module_completion(scope, dimension),
-        queries.quiz_results(scope, dimension),
-        queries.knowledge_gain(scope, dimension),
-        queries.sessions_held(scope, dimension),
-    )
+FAMILIES = (queries.participation, queries.attendance, queries.module_completion,
+            queries.quiz_results, queries.knowledge_gain)
 
 
 class _Sum(dict):
@@ -136,38 +130,32 @@ class _Sum(dict):
     __getattr__ = dict.__getitem__
 
 
-def _collapse(rows: dict, pick) -> dict:
+def collapse(rows: dict, pick) -> dict:
     """Add up person-grouped rows by the part of their key that `pick` returns."""
     totals: dict = {}
     for key, row in rows.items():
         target = totals.setdefault(pick(key), _Sum())
         for name, value in row._mapping.items():
-            if not str(name).startswith("key_"):
+            if name != "dimension" and not str(name).startswith("k_"):
                 target[name] = target.get(name, 0) + (value or 0)
     return totals
 
 
-def _person_families(scope: Scope):
-    """Every figure grouped by all four person attributes: one query each."""
-    return tuple(
-        family(scope, queries.PERSON)
-        for family in (queries.participation, queries.attendance, queries.module_completion,
-                       queries.quiz_results, queries.knowledge_gain)
-    )
+def _families_by(fanned: list[dict], sessions: dict, dimension: str | None) -> tuple:
+    """Each family's rows keyed by one dimension's values (None: the programme's totals).
+
+    Person attributes come from the family's person grouping, added up: everyone falls in
+    exactly one group, so even counts of people add up.
+    """
+    if dimension is None or dimension in queries.PERSON_DIMENSIONS:
+        index = queries.PERSON_DIMENSIONS.index(dimension) if dimension else None
+        pick = (lambda key: None) if index is None else (lambda key: key[index])
+        rows = tuple(collapse(family[queries.PERSON], pick) for family in fanned)
+        return (*rows, sessions["total"] if dimension is None else {})
+    return (*(family.get(dimension, {}) for family in fanned), sessions[dimension])
 
 
-def _by(person_families, pick, sessions) -> tuple:
-    return (*(_collapse(family, pick) for family in person_families), sessions)
-
-
-def build_breakdown(scope: Scope, dimension: str, threshold: int, exact: bool,
-                    person_families=None) -> Breakdown:
-    if dimension in queries.PERSON_DIMENSIONS:
-        index = queries.PERSON_DIMENSIONS.index(dimension)
-        person_families = person_families or _person_families(scope)
-        families = _by(person_families, lambda key: key[index], {})
-    else:
-        families = _families(scope, dimension)
+def _breakdown(dimension: str, families: tuple, threshold: int, exact: bool) -> Breakdown:
     keys = set().union(*(family.keys() for family in families))
     labels = queries.dimension_labels(dimension, keys)
     ordered = sorted(keys, key=lambda k: (k is None, str(labels.get(k, k))))
@@ -192,30 +180,98 @@ def _protect(rows: list[tuple[str, Figures]], threshold: int) -> list[tuple[str,
 
 def build_report(scope: Scope, *, threshold: int, exact: bool,
                  dimensions=queries.DIMENSIONS) -> Report:
-    """Everything the dashboard shows, in a fixed number of aggregate queries."""
-    person = _person_families(scope)
-    totals = _figures(None, *_by(person, lambda key: None, queries.sessions_held(scope, None)))
-    breakdowns = [build_breakdown(scope, d, threshold, exact, person) for d in dimensions]
+    """Everything the dashboard shows: one aggregate query per figure family, whatever the
+    number of officials, plus the sessions and the planned-against-delivered counts."""
+    queries.tune_for_reports()
+    fanned = [family(scope) for family in FAMILIES]
+    sessions = queries.sessions_held(scope)
+    totals = _figures(None, *_families_by(fanned, sessions, None))
+    breakdowns = [_breakdown(d, _families_by(fanned, sessions, d), threshold, exact)
+                  for d in dimensions]
     return Report(totals, breakdowns, queries.planned_and_delivered(scope), threshold, exact)
+
+
+def _cache_key(scope: Scope, viewer: int | None, threshold: int, exact: bool,
+               language: str) -> str:
+    args = "&".join(f"{k}={v}" for k, v in sorted(scope.filters.to_args().items()))
+    return f"report:{args}:{viewer}:{threshold}:{int(exact)}:{language}"
+
+
+def _build_and_keep(key: str, scope: Scope, threshold: int, exact: bool) -> Report:
+    from flask import current_app
+
+    config = current_app.config
+    report = build_report(scope, threshold=threshold, exact=exact)
+    cache.set(key, report, timeout=config["REPORT_CACHE_SECONDS"] + config["REPORT_STALE_SECONDS"])
+    return report
+
+
+def _refresh_after_response(key: str, scope: Scope, threshold: int, exact: bool,
+                            language: str) -> None:
+    """Recompute a stale report once this response has been sent, if no one else is."""
+    from flask import after_this_request, copy_current_request_context, current_app
+    from flask_babel import force_locale
+
+    if not cache.add(f"{key}:computing", 1, timeout=current_app.config["REPORT_BUILD_SECONDS"]):
+        return
+
+    @copy_current_request_context
+    def refresh():
+        try:
+            with force_locale(language):
+                _build_and_keep(key, scope, threshold, exact)
+        finally:
+            cache.delete(f"{key}:computing")
+
+    @after_this_request
+    def attach(response):
+        response.call_on_close(refresh)
+        return response
+
+
+def _wait_for(key: str, seconds: float) -> Report | None:
+    """The report another request is computing, if it arrives within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        report = cache.get(key)
+        if report is not None:
+            return report
+        if not cache.has(f"{key}:computing"):
+            return None
+    return None
 
 
 def cached_report(scope: Scope, *, viewer: int | None, threshold: int, exact: bool,
                   language: str) -> Report:
-    """The whole report, reused for REPORT_CACHE_SECONDS for the same filters and reader.
+    """The whole report, kept in the cache for the same filters and reader.
 
-    The dashboard and the downloads of its tables read the same cached report, so what is
-    downloaded is what was on the screen. `viewer` is None for readers who see the whole
-    programme, otherwise the reader's id (their report is limited to their cohorts).
+    A report younger than REPORT_CACHE_SECONDS is shown as it is. An older one (kept up to
+    REPORT_STALE_SECONDS more) is shown too, saying when it was computed, and recomputed
+    after the response has gone, so nobody waits for it. When there is none, one request
+    computes it and the others asking for the same report at that moment wait for its
+    result instead of computing it again. The dashboard and the downloads of its tables
+    read the same cached report, so what is downloaded is what was on the screen.
+    `viewer` is None for readers who see the whole programme, otherwise the reader's id
+    (their report is limited to their cohorts).
     """
     from flask import current_app
 
-    seconds = current_app.config.get("REPORT_CACHE_SECONDS", 0)
+    config = current_app.config
+    seconds = config.get("REPORT_CACHE_SECONDS", 0)
     if not seconds:
         return build_report(scope, threshold=threshold, exact=exact)
-    args = "&".join(f"{k}={v}" for k, v in sorted(scope.filters.to_args().items()))
-    key = f"report:{args}:{viewer}:{threshold}:{int(exact)}:{language}"
+    key = _cache_key(scope, viewer, threshold, exact, language)
     report = cache.get(key)
-    if report is None:
-        report = build_report(scope, threshold=threshold, exact=exact)
-        cache.set(key, report, timeout=seconds)
-    return report
+    if report is not None:
+        if now_utc() - report.computed_at > dt.timedelta(seconds=seconds):
+            _refresh_after_response(key, scope, threshold, exact, language)
+        return report
+    if not cache.add(f"{key}:computing", 1, timeout=config["REPORT_BUILD_SECONDS"]):
+        report = _wait_for(key, config["REPORT_BUILD_SECONDS"])
+        if report is not None:
+            return report
+    try:
+        return _build_and_keep(key, scope, threshold, exact)
+    finally:
+        cache.delete(f"{key}:computing")

@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from lms.reference import Gender, GovLevel
-from lms.reports import queries
+from lms.reports import dashboard, queries
 from lms.reports.queries import Scope
 from lms.reports.suppression import Cell, protect_column
 from lms.spreadsheets import Sheet, xlsx_bytes
@@ -30,9 +30,12 @@ class DonorSummary:
 
 def build(scope: Scope, *, threshold: int, exact: bool) -> DonorSummary:
     """Officials trained, sex by level of government, each person counted once."""
-    by_gender = queries.participation(scope, "gender")
-    by_level = queries.participation(scope, "level")
-    crossed = queries.participation_crossed(scope)
+    queries.tune_for_reports()
+    by_person = queries.participation(scope)[queries.PERSON]
+    by_gender = dashboard.collapse(by_person, lambda key: key[0])
+    by_level = dashboard.collapse(by_person, lambda key: key[1])
+    crossed = {key: row.trained
+               for key, row in dashboard.collapse(by_person, lambda key: key[:2]).items()}
     levels = [level.value for level in GovLevel] + [None]
     level_names = [GovLevel(v).label if v else _("Level not stated") for v in levels]
     rows = []
@@ -47,7 +50,7 @@ def build(scope: Scope, *, threshold: int, exact: bool) -> DonorSummary:
             protected = protect_column([cells[column] for _label, cells in rows], threshold)
             for (_label, cells), cell in zip(rows, protected, strict=True):
                 cells[column] = cell
-    totals = queries.participation(scope, None).get(None)
+    totals = dashboard.collapse(by_person, lambda key: None).get(None)
     level_totals = [by_level.get(level).trained if by_level.get(level) else 0 for level in levels]
     f = scope.filters
     return DonorSummary(

@@ -58,6 +58,18 @@ class Scope:
         return start, end
 
 
+def tune_for_reports() -> None:
+    """On PostgreSQL, give this transaction's report queries room to group in memory and
+    no JIT compilation (it costs more than it saves on queries this size)."""
+    from flask import current_app
+
+    if db.engine.dialect.name != "postgresql":
+        return
+    db.session.execute(sa.text("SELECT set_config('work_mem', :memory, true), "
+                               "set_config('jit', 'off', true)"),
+                       {"memory": current_app.config["REPORT_WORK_MEM"]})
+
+
 def person_conditions(scope: Scope) -> list:
     f = scope.filters
     conditions = []
@@ -105,126 +117,172 @@ def local_month(column):
     return sa.func.strftime("%Y-%m", column, f"{hours:+d} hours")
 
 
-def _dimension(name: str | None, *, cohort_column, date_column):
-    """The column a family groups by for a dimension (None when it does not apply)."""
-    if name is None:
-        return None
-    if name == PERSON:
-        return (User.gender, User.gov_level, User.region, User.organisation_id)
-    return {
-        "gender": User.gender,
-        "level": User.gov_level,
-        "region": User.region,
-        "organisation": User.organisation_id,
-        "cohort": cohort_column,
-        "month": local_month(date_column) if date_column is not None else None,
-    }[name]
+# ---------------------------------------------------------------------------------------
+# Fanning out: one query per figure family answers every breakdown at once.
+#
+# A family first gathers its facts (a common table expression, computed once), for example
+# one row per official, cohort and month with the participations in it. Each breakdown then
+# groups the facts twice: by its key and the counted unit (usually the official), so that a
+# person is counted once per group, and then by its key alone. The breakdowns are joined
+# with UNION ALL and told apart by a `dimension` column.
+
+_KEY_TYPES = {"gender": sa.String, "gov_level": sa.String, "region": sa.String,
+              "organisation_id": sa.Integer, "cohort_id": sa.Integer, "month": sa.String}
+# The person attributes' key names, in the order of PERSON_DIMENSIONS.
+_PERSON_KEYS = ("gender", "gov_level", "region", "organisation_id")
 
 
-def _keys(key) -> list:
-    if key is None:
-        return []
-    return list(key) if isinstance(key, tuple) else [key]
+def _person_keys() -> tuple:
+    return tuple(zip(_PERSON_KEYS, (User.gender, User.gov_level, User.region,
+                                    User.organisation_id), strict=True))
 
 
-def _grouped(query: sa.Select, key) -> sa.Select:
-    columns = _keys(key)
-    if not columns:
-        return query
-    return query.add_columns(*(c.label(f"key_{i}") for i, c in enumerate(columns))) \
-        .group_by(*columns)
+def _count_sum(column):
+    """SUM of a count, as an integer (PostgreSQL sums bigints into numerics)."""
+    return sa.cast(sa.func.sum(column), sa.BigInteger)
 
 
-def _rows(query: sa.Select) -> dict:
-    """Result rows by key: None ungrouped, a value for one column, a tuple for several."""
-    rows = {}
+@dataclass(frozen=True)
+class Branch:
+    """One breakdown of a family's facts: its key columns and how it adds them up."""
+
+    dimension: str
+    keys: tuple             # (key name, column)
+    source: object          # the facts, or the facts joined to what the keys need
+    unit: tuple = ()        # columns of what is counted once per group (empty: every row)
+    inner: tuple = ()       # (name, aggregate) per key and unit
+    outer: tuple = ()       # (name, aggregate, or a function of the inner subquery's columns
+    #                          giving one)
+
+
+def _branch_select(branch: Branch) -> sa.Select:
+    keys = [column.label(f"k_{name}") for name, column in branch.keys]
+    if branch.unit:
+        inner = (
+            sa.select(*keys, *branch.unit, *(agg.label(name) for name, agg in branch.inner))
+            .select_from(branch.source)
+            .group_by(*(column for _name, column in branch.keys), *branch.unit)
+            .subquery()
+        )
+        source, grouped = inner, [inner.c[f"k_{name}"] for name, _c in branch.keys]
+        columns = inner.c
+    else:
+        source, grouped, columns = branch.source, [c for _n, c in branch.keys], None
+    named = dict(zip((name for name, _c in branch.keys), grouped, strict=True))
+    slots = [(named[name] if name in named else sa.cast(sa.null(), kind)).label(f"k_{name}")
+             for name, kind in _KEY_TYPES.items()]
+    query = sa.select(sa.literal(branch.dimension).label("dimension"), *slots,
+                      *((make(columns) if callable(make) else make).label(name)
+                        for name, make in branch.outer))
+    query = query.select_from(source)
+    return query.group_by(*grouped) if grouped else query
+
+
+def _fan(branches: list[Branch]) -> dict:
+    """Run the breakdowns as one query: {dimension: {key: row}} (key a tuple for PERSON)."""
+    query = sa.union_all(*(_branch_select(b) for b in branches))
+    fanned: dict[str, dict] = {b.dimension: {} for b in branches}
     for row in db.session.execute(query):
-        mapping = row._mapping
-        keys = [mapping[name] for name in mapping if str(name).startswith("key_")]
-        rows[None if not keys else keys[0] if len(keys) == 1 else tuple(keys)] = row
-    return rows
+        if row.dimension == PERSON:
+            key = tuple(getattr(row, f"k_{name}") for name in _PERSON_KEYS)
+        else:
+            key = getattr(row, f"k_{'cohort_id' if row.dimension == 'cohort' else 'month'}")
+        fanned[row.dimension][key] = row
+    return fanned
 
 
-def participation(scope: Scope, dimension: str | None = None) -> dict:
-    """Officials trained and participations, by key."""
-    key = _dimension(dimension, cohort_column=SeminarSession.cohort_id,
-                     date_column=SeminarSession.starts_at)
-    query = (
-        sa.select(
-            sa.func.count(sa.distinct(AttendanceRecord.user_id)).label("trained"),
-            sa.func.count(AttendanceRecord.id).label("participations"),
-        )
-        .select_from(AttendanceRecord)
-        .join(SeminarSession, SeminarSession.id == AttendanceRecord.session_id)
-        .join(User, User.id == AttendanceRecord.user_id)
-        .where(AttendanceRecord.status.in_(ATTENDED), *held_session_conditions(scope),
-               *person_conditions(scope))
+def _people(scope: Scope, user_column) -> list:
+    """The person filters as a condition on a user id column (none when unfiltered)."""
+    conditions = person_conditions(scope)
+    return [user_column.in_(sa.select(User.id).where(*conditions))] if conditions else []
+
+
+def _held_sessions(scope: Scope):
+    """Sessions held in the period with their cohort and month (worked out once each)."""
+    return (
+        sa.select(SeminarSession.id, SeminarSession.cohort_id, SeminarSession.ends_at,
+                  local_month(SeminarSession.starts_at).label("month"))
+        .where(*held_session_conditions(scope))
+        .subquery("held")
     )
-    return _rows(_grouped(query, key))
 
 
-def participation_crossed(scope: Scope) -> dict[tuple, int]:
-    """Officials trained by (gender, level of government), each counted once."""
-    query = (
-        sa.select(User.gender, User.gov_level,
-                  sa.func.count(sa.distinct(AttendanceRecord.user_id)).label("trained"))
-        .select_from(AttendanceRecord)
-        .join(SeminarSession, SeminarSession.id == AttendanceRecord.session_id)
-        .join(User, User.id == AttendanceRecord.user_id)
-        .where(AttendanceRecord.status.in_(ATTENDED), *held_session_conditions(scope),
-               *person_conditions(scope))
-        .group_by(User.gender, User.gov_level)
+def _by_official(facts, inner, outer) -> list[Branch]:
+    """Person, cohort and month breakdowns of facts per official, cohort and month."""
+    people = facts.join(User, User.id == facts.c.user_id)
+    unit = (facts.c.user_id,)
+    return [
+        Branch(PERSON, _person_keys(), people, unit, inner, outer),
+        Branch("cohort", (("cohort_id", facts.c.cohort_id),), facts, unit, inner, outer),
+        Branch("month", (("month", facts.c.month),), facts, unit, inner, outer),
+    ]
+
+
+def participation(scope: Scope) -> dict:
+    """Officials trained and participations, by person, cohort and month."""
+    held = _held_sessions(scope)
+    record = AttendanceRecord
+    facts = (
+        sa.select(record.user_id.label("user_id"), held.c.cohort_id, held.c.month,
+                  sa.func.count().label("participations"))
+        .select_from(record)
+        .join(held, held.c.id == record.session_id)
+        .where(record.status.in_(ATTENDED), *_people(scope, record.user_id))
+        .group_by(record.user_id, held.c.cohort_id, held.c.month)
+        .cte("participation_facts")
     )
-    return {(row.gender, row.gov_level): row.trained for row in db.session.execute(query)}
+    return _fan(_by_official(
+        facts,
+        (("participations", _count_sum(facts.c.participations)),),
+        (("trained", lambda c: sa.func.count()),
+         ("participations", lambda c: _count_sum(c.participations))),
+    ))
 
 
-def sessions_held(scope: Scope, dimension: str | None = None) -> dict:
-    """Sessions held in the period (person filters do not apply to sessions)."""
-    key = _dimension(dimension, cohort_column=SeminarSession.cohort_id,
-                     date_column=SeminarSession.starts_at)
-    if dimension in (*PERSON_DIMENSIONS, PERSON):
-        return {}
-    query = sa.select(sa.func.count(SeminarSession.id).label("sessions")).where(
-        *held_session_conditions(scope)
-    )
-    return _rows(_grouped(query, key))
-
-
-def attendance(scope: Scope, dimension: str | None = None) -> dict:
-    """Places expected, attended and excused at sessions held, by key."""
-    key = _dimension(dimension, cohort_column=SeminarSession.cohort_id,
-                     date_column=SeminarSession.starts_at)
+def attendance(scope: Scope) -> dict:
+    """Places expected, attended and excused at sessions held, by person, cohort and month."""
+    held = _held_sessions(scope)
     record = sa.orm.aliased(AttendanceRecord)
-    query = (
-        sa.select(
-            sa.func.count().label("expected"),
-            sa.func.count(sa.distinct(CohortMember.user_id)).label("people"),
-            sa.func.coalesce(sa.func.sum(sa.case((record.status.in_(ATTENDED), 1), else_=0)),
-                             0).label("attended"),
-            sa.func.coalesce(sa.func.sum(sa.case((record.status == Status.EXCUSED.value, 1),
-                                                 else_=0)), 0).label("excused"),
-        )
-        .select_from(SeminarSession)
-        .join(CohortMember, CohortMember.cohort_id == SeminarSession.cohort_id)
-        .join(User, User.id == CohortMember.user_id)
-        .outerjoin(record, sa.and_(record.session_id == SeminarSession.id,
+    attended = sa.case((record.status.in_(ATTENDED), 1), else_=0)
+    excused = sa.case((record.status == Status.EXCUSED.value, 1), else_=0)
+    facts = (
+        sa.select(CohortMember.user_id.label("user_id"), held.c.cohort_id, held.c.month,
+                  sa.func.count().label("expected"),
+                  sa.func.sum(attended).label("attended"),
+                  sa.func.sum(excused).label("excused"))
+        .select_from(held)
+        .join(CohortMember, CohortMember.cohort_id == held.c.cohort_id)
+        .outerjoin(record, sa.and_(record.session_id == held.c.id,
                                    record.user_id == CohortMember.user_id))
-        .where(*held_session_conditions(scope), *person_conditions(scope),
-               sa.or_(CohortMember.enrolled_at <= SeminarSession.ends_at, record.id.is_not(None)))
+        .where(sa.or_(CohortMember.enrolled_at <= held.c.ends_at, record.id.is_not(None)),
+               *_people(scope, CohortMember.user_id))
+        .group_by(CohortMember.user_id, held.c.cohort_id, held.c.month)
+        .cte("attendance_facts")
     )
-    return _rows(_grouped(query, key))
+    total = _count_sum
+    return _fan(_by_official(
+        facts,
+        (("expected", total(facts.c.expected)), ("attended", total(facts.c.attended)),
+         ("excused", total(facts.c.excused))),
+        (("expected", lambda c: total(c.expected)), ("attended", lambda c: total(c.attended)),
+         ("excused", lambda c: total(c.excused)), ("people", lambda c: sa.func.count())),
+    ))
 
 
 def _cohorts_running(scope: Scope) -> list:
+
     f = scope.filters
     return [Cohort.starts_on <= f.date_to, Cohort.ends_on >= f.date_from,
             *_cohort_conditions(scope, Cohort.id)]
 
 
-def module_completion(scope: Scope, dimension: str | None = None) -> dict:
-    """Member-module pairs assigned and completed, by key (each pair counted once)."""
-    if dimension == "month":
-        return {}
+def module_completion(scope: Scope) -> dict:
+    """Member-module pairs assigned and completed, by person and cohort.
+
+    A pair is an official and a module assigned to one of their cohorts running in the
+    period; in the person breakdowns and the totals a pair is counted once however many of
+    the official's cohorts have the module, in the cohort breakdown once per cohort.
+    """
     totals = (
         sa.select(Lesson.module_id, sa.func.count(Lesson.id).label("total"))
         .group_by(Lesson.module_id).subquery()
@@ -235,34 +293,36 @@ def module_completion(scope: Scope, dimension: str | None = None) -> dict:
         .where(LessonProgress.completed_at.is_not(None))
         .group_by(LessonProgress.user_id, LessonProgress.module_id).subquery()
     )
-    key = _dimension(dimension, cohort_column=Cohort.id, date_column=None)
     completed = sa.case(
         (sa.and_(totals.c.total > 0, sa.func.coalesce(done.c.done, 0) >= totals.c.total), 1),
         else_=0,
     )
-    pairs = (
-        sa.select(CohortMember.user_id, CohortModule.module_id, completed.label("completed"))
+    facts = (
+        sa.select(CohortMember.user_id.label("user_id"),
+                  CohortModule.cohort_id.label("cohort_id"),
+                  CohortModule.module_id.label("module_id"), completed.label("completed"))
         .select_from(CohortModule)
         .join(Cohort, Cohort.id == CohortModule.cohort_id)
         .join(CohortMember, CohortMember.cohort_id == CohortModule.cohort_id)
-        .join(User, User.id == CohortMember.user_id)
         .join(totals, totals.c.module_id == CohortModule.module_id)
         .outerjoin(done, sa.and_(done.c.user_id == CohortMember.user_id,
                                  done.c.module_id == CohortModule.module_id))
-        .where(*_cohorts_running(scope), *person_conditions(scope))
+        .where(*_cohorts_running(scope), *_people(scope, CohortMember.user_id))
+        .cte("completion_facts")
     )
-    columns = _keys(key)
-    pairs = pairs.add_columns(*(c.label(f"key_{i}") for i, c in enumerate(columns)))
-    pairs = pairs.distinct().subquery()
-    query = sa.select(
-        sa.func.count().label("assigned"),
-        sa.func.count(sa.distinct(pairs.c.user_id)).label("people"),
-        sa.func.coalesce(sa.func.sum(pairs.c.completed), 0).label("completed"),
-    )
-    grouped = [pairs.c[f"key_{i}"] for i in range(len(columns))]
-    if grouped:
-        query = query.add_columns(*grouped).group_by(*grouped)
-    return _rows(query.select_from(pairs))
+    module, finished = facts.c.module_id, sa.case((facts.c.completed == 1, facts.c.module_id))
+    unit = (facts.c.user_id,)
+    outer = (("assigned", lambda c: _count_sum(c.assigned)),
+             ("completed", lambda c: _count_sum(c.completed)),
+             ("people", lambda c: sa.func.count()))
+    return _fan([
+        Branch(PERSON, _person_keys(), facts.join(User, User.id == facts.c.user_id), unit,
+               (("assigned", sa.func.count(sa.distinct(module))),
+                ("completed", sa.func.count(sa.distinct(finished)))), outer),
+        Branch("cohort", (("cohort_id", facts.c.cohort_id),), facts, unit,
+               (("assigned", sa.func.count()), ("completed", _count_sum(facts.c.completed))),
+               outer),
+    ])
 
 
 def membership_conditions(scope: Scope, user_column) -> list:
@@ -274,13 +334,29 @@ def membership_conditions(scope: Scope, user_column) -> list:
     return [user_column.in_(members)]
 
 
-def _cohort_key_join(query: sa.Select, scope: Scope, user_column) -> sa.Select:
+def _by_result(facts, scope: Scope, measures) -> dict:
+    """Person, cohort and month breakdowns of facts holding one row per counted result.
+
+    The cohort breakdown counts a result in each of the official's cohorts (those the
+    filters and the viewer allow); the month is that of the result's last attempt.
+    """
     conditions = _cohort_conditions(scope, CohortMember.cohort_id)
-    return query.join(CohortMember, sa.and_(CohortMember.user_id == user_column, *conditions))
+    in_cohorts = facts.join(CohortMember, sa.and_(CohortMember.user_id == facts.c.user_id,
+                                                  *conditions))
+    outer = tuple(measures)
+    return _fan([
+        Branch(PERSON, _person_keys(), facts.join(User, User.id == facts.c.user_id),
+               outer=outer),
+        Branch("cohort", (("cohort_id", CohortMember.cohort_id),), in_cohorts, outer=outer),
+        Branch("month", (("month", local_month(facts.c.finished_at)),), facts, outer=outer),
+    ])
 
 
-def quiz_results(scope: Scope, dimension: str | None = None) -> dict:
-    """Officials with a graded result and those who passed, per (official, quiz) best grade."""
+def quiz_results(scope: Scope) -> dict:
+    """Officials' best results at graded quizzes and post-tests, and how many passed.
+
+    A result is an official's best grade at a quiz among the attempts finished in the period.
+    """
     start, end = scope.filters.utc_bounds()
     best = (
         sa.select(Attempt.user_id, Attempt.quiz_id,
@@ -292,22 +368,18 @@ def quiz_results(scope: Scope, dimension: str | None = None) -> dict:
                Attempt.finished_at >= start, Attempt.finished_at < end)
         .group_by(Attempt.user_id, Attempt.quiz_id).subquery()
     )
-    key = _dimension(dimension, cohort_column=CohortMember.cohort_id,
-                     date_column=best.c.finished_at)
-    passed = sa.case((best.c.grade >= Quiz.pass_percent, 1), else_=0)
-    query = (
-        sa.select(sa.func.count().label("results"),
-                  sa.func.coalesce(sa.func.sum(passed), 0).label("passed"))
+    facts = (
+        sa.select(best.c.user_id, best.c.finished_at,
+                  sa.case((best.c.grade >= Quiz.pass_percent, 1), else_=0).label("passed"))
         .select_from(best)
         .join(Quiz, Quiz.id == best.c.quiz_id)
-        .join(User, User.id == best.c.user_id)
-        .where(*person_conditions(scope))
+        .where(*_people(scope, best.c.user_id), *membership_conditions(scope, best.c.user_id))
+        .cte("quiz_facts")
     )
-    if dimension == "cohort":
-        query = _cohort_key_join(query, scope, best.c.user_id)
-    else:
-        query = query.where(*membership_conditions(scope, best.c.user_id))
-    return _rows(_grouped(query, key))
+    return _by_result(facts, scope, (
+        ("results", sa.func.count()),
+        ("passed", sa.func.coalesce(_count_sum(facts.c.passed), 0)),
+    ))
 
 
 # A grade kept to four decimals, packed after the attempt number: the smallest packed value
@@ -316,7 +388,7 @@ _GRADE_SCALE = 10_000
 _PACK = 10_000_000
 
 
-def knowledge_gain(scope: Scope, dimension: str | None = None) -> dict:
+def knowledge_gain(scope: Scope) -> dict:
     """Sums of the first pre-test grade, the last post-test grade and the normalised gain.
 
     One pass over the attempts of paired tests: each official's attempts at a pair are
@@ -348,29 +420,34 @@ def knowledge_gain(scope: Scope, dimension: str | None = None) -> dict:
     )
     pre = (per_person.c.pre_packed % _PACK) / float(_GRADE_SCALE)
     post = (per_person.c.post_packed % _PACK) / float(_GRADE_SCALE)
-    normalised = sa.case((pre < 100, (post - pre) / (100.0 - pre)), else_=None)
-    key = _dimension(dimension, cohort_column=CohortMember.cohort_id,
-                     date_column=per_person.c.finished_at)
-    query = (
-        sa.select(
-            # Sums, not averages, so that groups can be added up; callers divide.
-            sa.func.count().label("people"),
-            sa.func.sum(pre).label("pre_sum"),
-            sa.func.sum(post).label("post_sum"),
-            sa.func.sum(normalised).label("gain_sum"),
-            sa.func.count(normalised).label("gain_n"),
-        )
+    facts = (
+        sa.select(per_person.c.user_id, per_person.c.finished_at,
+                  pre.label("pre"), post.label("post"),
+                  sa.case((pre < 100, (post - pre) / (100.0 - pre)), else_=None).label("gain"))
         .select_from(per_person)
-        .join(User, User.id == per_person.c.user_id)
         .where(per_person.c.pre_packed.is_not(None), per_person.c.post_packed.is_not(None),
                per_person.c.finished_at >= start, per_person.c.finished_at < end,
-               *person_conditions(scope))
+               *_people(scope, per_person.c.user_id),
+               *membership_conditions(scope, per_person.c.user_id))
+        .cte("gain_facts")
     )
-    if dimension == "cohort":
-        query = _cohort_key_join(query, scope, per_person.c.user_id)
-    else:
-        query = query.where(*membership_conditions(scope, per_person.c.user_id))
-    return _rows(_grouped(query, key))
+    # Sums, not averages, so that groups can be added up; callers divide.
+    return _by_result(facts, scope, (
+        ("people", sa.func.count()),
+        ("pre_sum", sa.func.sum(facts.c.pre)),
+        ("post_sum", sa.func.sum(facts.c.post)),
+        ("gain_sum", sa.func.sum(facts.c.gain)),
+        ("gain_n", sa.func.count(facts.c.gain)),
+    ))
+
+
+def sessions_held(scope: Scope) -> dict:
+    """Sessions held in the period, in total and by cohort and month (one query)."""
+    held = _held_sessions(scope)
+    count = (("sessions", lambda _c: sa.func.count()),)
+    return _fan([Branch("total", (), held, outer=count),
+                 Branch("cohort", (("cohort_id", held.c.cohort_id),), held, outer=count),
+                 Branch("month", (("month", held.c.month),), held, outer=count)])
 
 
 def planned_and_delivered(scope: Scope) -> dict:

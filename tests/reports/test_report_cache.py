@@ -1,0 +1,95 @@
+"""A computed report is reused; a stale one is shown and recomputed after the response;
+requests asking for a report being computed wait for it instead of computing it again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import sqlalchemy as sa
+
+from lms.extensions import cache, db
+from lms.reports import dashboard
+from lms.reports.filters import ReportFilters
+from lms.reports.queries import Scope
+from tests import factories
+from tests.query_counter import count_queries
+from tests.reports import programme
+
+YEAR = "from=2017-01-01&to=2017-12-31"
+TRAINED = '<dd class="number">{}</dd>'
+
+
+def _add_participation() -> None:
+    from lms.attendance.models import AttendanceRecord, SeminarSession
+
+    extra = factories.make_user("official")
+    first = db.session.scalar(sa.select(SeminarSession).order_by(SeminarSession.id))
+    db.session.add(AttendanceRecord(session_id=first.id, user_id=extra.id, status="present"))
+    db.session.commit()
+
+
+def _age_cached_reports(seconds: int) -> None:
+    """Make every cached report look `seconds` older than it is."""
+    for key in list(cache.cache._cache):
+        report = cache.get(key)
+        if isinstance(report, dashboard.Report):
+            report.computed_at -= dt.timedelta(seconds=seconds)
+            cache.set(key, report)
+
+
+def test_a_stale_report_is_shown_at_once_and_recomputed_after_the_response(make_app):
+    app = make_app(CACHE_TYPE="SimpleCache", REPORT_CACHE_SECONDS=60)
+    with app.app_context():
+        programme.build()
+        client = app.test_client()
+        factories.sign_in(client, factories.make_user("staff"))
+        assert TRAINED.format(7) in client.get(f"/reports/?{YEAR}").get_data(as_text=True)
+        _add_participation()
+        _age_cached_reports(120)
+
+        response = client.get(f"/reports/?{YEAR}")
+        # The stale figures come back at once, saying when they were computed...
+        assert TRAINED.format(7) in response.get_data(as_text=True)
+        assert "Figures as of" in response.get_data(as_text=True)
+        response.close()  # the server closes the response once it is sent: then it refreshes
+        # ...and the next reader sees the new participation.
+        assert TRAINED.format(8) in client.get(f"/reports/?{YEAR}").get_data(as_text=True)
+
+
+def test_a_fresh_report_is_not_recomputed(make_app):
+    app = make_app(CACHE_TYPE="SimpleCache", REPORT_CACHE_SECONDS=60)
+    with app.app_context():
+        programme.build()
+        client = app.test_client()
+        factories.sign_in(client, factories.make_user("staff"))
+        client.get(f"/reports/?{YEAR}").close()
+        _add_participation()
+        response = client.get(f"/reports/?{YEAR}")
+        assert TRAINED.format(7) in response.get_data(as_text=True)
+        response.close()
+        assert TRAINED.format(7) in client.get(f"/reports/?{YEAR}").get_data(as_text=True)
+
+
+def test_a_request_waits_for_the_report_another_is_computing(make_app):
+    app = make_app(CACHE_TYPE="SimpleCache", REPORT_CACHE_SECONDS=60)
+    with app.test_request_context():
+        programme.build()
+        scope = Scope(ReportFilters(dt.date(2017, 1, 1), dt.date(2017, 12, 31)),
+                      now=dt.datetime.now(dt.UTC))
+        key = dashboard._cache_key(scope, None, 5, False, "en")
+        computed_elsewhere = dashboard.build_report(scope, threshold=5, exact=False)
+        assert cache.add(f"{key}:computing", 1, timeout=60)  # another worker is at it
+
+        def finish():
+            cache.set(key, computed_elsewhere)
+            cache.delete(f"{key}:computing")
+
+        timer = threading.Timer(0.3, finish)
+        timer.start()
+        with count_queries() as statements:
+            report = dashboard.cached_report(scope, viewer=None, threshold=5, exact=False,
+                                             language="en")
+        timer.join()
+        assert report.computed_at == computed_elsewhere.computed_at
+        assert statements == []  # it did not compute the report a second time
