@@ -153,6 +153,8 @@ class Branch:
     inner: tuple = ()       # (name, aggregate) per key and unit
     outer: tuple = ()       # (name, aggregate, or a function of the inner subquery's columns
     #                          giving one)
+    by_person: bool = False  # keyed by the person attributes of the unit's official, looked
+    #                          up after the inner grouping (grouping by integers is cheaper)
 
 
 def _branch_select(branch: Branch) -> sa.Select:
@@ -166,9 +168,13 @@ def _branch_select(branch: Branch) -> sa.Select:
         )
         source, grouped = inner, [inner.c[f"k_{name}"] for name, _c in branch.keys]
         columns = inner.c
+        if branch.by_person:
+            source = inner.join(User, User.id == inner.c.user_id)
+            grouped = [column for _name, column in _person_keys()]
     else:
         source, grouped, columns = branch.source, [c for _n, c in branch.keys], None
-    named = dict(zip((name for name, _c in branch.keys), grouped, strict=True))
+    names = _PERSON_KEYS if branch.by_person else [name for name, _c in branch.keys]
+    named = dict(zip(names, grouped, strict=True))
     slots = [(named[name] if name in named else sa.cast(sa.null(), kind)).label(f"k_{name}")
              for name, kind in _KEY_TYPES.items()]
     query = sa.select(sa.literal(branch.dimension).label("dimension"), *slots,
@@ -209,10 +215,9 @@ def _held_sessions(scope: Scope):
 
 def _by_official(facts, inner, outer) -> list[Branch]:
     """Person, cohort and month breakdowns of facts per official, cohort and month."""
-    people = facts.join(User, User.id == facts.c.user_id)
     unit = (facts.c.user_id,)
     return [
-        Branch(PERSON, _person_keys(), people, unit, inner, outer),
+        Branch(PERSON, (), facts, unit, inner, outer, by_person=True),
         Branch("cohort", (("cohort_id", facts.c.cohort_id),), facts, unit, inner, outer),
         Branch("month", (("month", facts.c.month),), facts, unit, inner, outer),
     ]
@@ -316,9 +321,9 @@ def module_completion(scope: Scope) -> dict:
              ("completed", lambda c: _count_sum(c.completed)),
              ("people", lambda c: sa.func.count()))
     return _fan([
-        Branch(PERSON, _person_keys(), facts.join(User, User.id == facts.c.user_id), unit,
+        Branch(PERSON, (), facts, unit,
                (("assigned", sa.func.count(sa.distinct(module))),
-                ("completed", sa.func.count(sa.distinct(finished)))), outer),
+                ("completed", sa.func.count(sa.distinct(finished)))), outer, by_person=True),
         Branch("cohort", (("cohort_id", facts.c.cohort_id),), facts, unit,
                (("assigned", sa.func.count()), ("completed", _count_sum(facts.c.completed))),
                outer),
