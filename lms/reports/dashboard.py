@@ -191,7 +191,7 @@ def build_report(scope: Scope, *, threshold: int, exact: bool,
     return Report(totals, breakdowns, queries.planned_and_delivered(scope), threshold, exact)
 
 
-def _cache_key(scope: Scope, viewer: int | None, threshold: int, exact: bool,
+def cache_key(scope: Scope, viewer: int | None, threshold: int, exact: bool,
                language: str) -> str:
     args = "&".join(f"{k}={v}" for k, v in sorted(scope.filters.to_args().items()))
     return f"report:{args}:{viewer}:{threshold}:{int(exact)}:{language}"
@@ -261,7 +261,7 @@ def cached_report(scope: Scope, *, viewer: int | None, threshold: int, exact: bo
     seconds = config.get("REPORT_CACHE_SECONDS", 0)
     if not seconds:
         return build_report(scope, threshold=threshold, exact=exact)
-    key = _cache_key(scope, viewer, threshold, exact, language)
+    key = cache_key(scope, viewer, threshold, exact, language)
     report = cache.get(key)
     if report is not None:
         if now_utc() - report.computed_at > dt.timedelta(seconds=seconds):

@@ -16,11 +16,12 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from lms.accounts.models import Organisation
 from lms.cohorts.models import Cohort
 from lms.db import now_utc
-from lms.extensions import db
+from lms.extensions import cache, db
 from lms.reference import Gender, GovLevel, Region
 from lms.reports import dashboard, donor, evaluation, records
 from lms.reports.charts import horizontal_bars
@@ -48,11 +49,37 @@ def _threshold() -> int:
     return current_app.config["REPORT_MIN_CELL"]
 
 
+def _reader() -> dict:
+    """Who the report is for, as far as its figures depend on it."""
+    whole_programme = report_cohorts(current_user) is None
+    return {"viewer": None if whole_programme else current_user.id,
+            "threshold": _threshold(), "exact": _exact(), "language": str(get_locale())}
+
+
 def _report(scope: Scope):
-    whole_programme = scope.visible_cohort_ids is None
-    return dashboard.cached_report(
-        scope, viewer=None if whole_programme else current_user.id, threshold=_threshold(),
-        exact=_exact(), language=str(get_locale()))
+    return dashboard.cached_report(scope, **_reader())
+
+
+def _figures_html(scope: Scope, report) -> Markup:
+    """The dashboard's figures, tables and charts, rendered once per computed report.
+
+    A large programme's breakdowns (a row per cohort and per organisation) take longer to
+    render than the cached report takes to read, so the HTML is kept beside the report,
+    under the report's key and computation time.
+    """
+    config = current_app.config
+    seconds = config["REPORT_CACHE_SECONDS"]
+    key = (f"{dashboard.cache_key(scope, **_reader())}:html:"
+           f"{report.computed_at.isoformat()}")
+    html = cache.get(key) if seconds else None
+    if html is None:
+        html = render_template(
+            "reports/_figures.html", report=report, charts=_charts(report),
+            evaluation=evaluation.build(scope, threshold=_threshold(), exact=_exact()),
+            columns=dashboard.COLUMNS, args=scope.filters.to_args())
+        if seconds:
+            cache.set(key, html, timeout=seconds + config["REPORT_STALE_SECONDS"])
+    return Markup(html)  # noqa: S704 - rendered by our own autoescaping template
 
 
 @bp.route("/")
@@ -64,17 +91,17 @@ def index():
         flash(_("A filter was not understood and is ignored: %(error)s", error=str(error)),
               "error")
     report = _report(scope)
-    query = sa.select(Cohort).order_by(Cohort.starts_on.desc())
+    # The filters' choices: ids and names only (a programme may have thousands of cohorts).
+    query = sa.select(Cohort.id, Cohort.name).order_by(Cohort.starts_on.desc())
     limit = report_cohorts(current_user)
     if limit is not None:
         query = query.where(Cohort.id.in_(limit))
-    cohorts = db.session.scalars(query).all()
-    organisations = db.session.scalars(sa.select(Organisation).order_by(Organisation.name)).all()
-    charts = _charts(report)
+    cohorts = db.session.execute(query).all()
+    organisations = db.session.execute(
+        sa.select(Organisation.id, Organisation.name).order_by(Organisation.name)).all()
     return render_template(
         "reports/dashboard.html", report=report, filters=scope.filters, cohorts=cohorts,
-        evaluation=evaluation.build(scope, threshold=_threshold(), exact=_exact()),
-        organisations=organisations, charts=charts, columns=dashboard.COLUMNS,
+        figures=_figures_html(scope, report), organisations=organisations,
         regions=Region, levels=GovLevel, genders=Gender, args=scope.filters.to_args(),
         may_see_exact=can(current_user, Permission.REPORTS_EXACT),
     )

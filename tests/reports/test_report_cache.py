@@ -77,7 +77,7 @@ def test_a_request_waits_for_the_report_another_is_computing(make_app):
         programme.build()
         scope = Scope(ReportFilters(dt.date(2017, 1, 1), dt.date(2017, 12, 31)),
                       now=dt.datetime.now(dt.UTC))
-        key = dashboard._cache_key(scope, None, 5, False, "en")
+        key = dashboard.cache_key(scope, None, 5, False, "en")
         computed_elsewhere = dashboard.build_report(scope, threshold=5, exact=False)
         assert cache.add(f"{key}:computing", 1, timeout=60)  # another worker is at it
 
@@ -93,3 +93,21 @@ def test_a_request_waits_for_the_report_another_is_computing(make_app):
         timer.join()
         assert report.computed_at == computed_elsewhere.computed_at
         assert statements == []  # it did not compute the report a second time
+
+
+def test_the_rendered_figures_are_kept_with_the_report(make_app):
+    app = make_app(CACHE_TYPE="SimpleCache", REPORT_CACHE_SECONDS=60)
+    with app.app_context():
+        programme.build()
+        client = app.test_client()
+        factories.sign_in(client, factories.make_user("staff"))
+        first = client.get(f"/reports/?{YEAR}").get_data(as_text=True)
+        with count_queries() as statements:
+            again = client.get(f"/reports/?{YEAR}").get_data(as_text=True)
+        # The same figures, without asking the database for plans, feedback or attendance.
+        assert again == first
+        assert not [s for s in statements if "plans" in s or "survey" in s
+                    or "attendance_records" in s]
+        # Another language is another rendering.
+        client.post("/language", data={"language": "ru", "next": "/"})
+        assert "Основные показатели" in client.get(f"/reports/?{YEAR}").get_data(as_text=True)
