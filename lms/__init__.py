@@ -67,7 +67,9 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _init_login(app: Flask) -> None:
+    import sqlalchemy as sa
     from flask_babel import lazy_gettext as _l
+    from sqlalchemy.orm import joinedload, lazyload
 
     from lms.accounts.models import User
     from lms.extensions import db, login_manager
@@ -78,12 +80,18 @@ def _init_login(app: Flask) -> None:
     # "basic": a stolen cookie still needs the current session version to work.
     login_manager.session_protection = "basic"
 
+    # One query: the roles come joined (every page checks permissions); the organisation,
+    # which few pages show, is loaded when one asks for it. Built once: building a statement
+    # costs more than running this one.
+    by_id = (sa.select(User).where(User.id == sa.bindparam("user_id"))
+             .options(joinedload(User.roles), lazyload(User.organisation)))
+
     @login_manager.user_loader
     def load_user(identity: str):
         user_id, _, version = identity.partition(":")
         if not user_id.isdigit() or not version.isdigit():
             return None
-        user = db.session.get(User, int(user_id))
+        user = db.session.execute(by_id, {"user_id": int(user_id)}).unique().scalar_one_or_none()
         if user is None or not user.is_active or user.session_version != int(version):
             return None
         return user
