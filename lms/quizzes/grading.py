@@ -13,11 +13,15 @@ from lms.quizzes.models import FINISHED, Attempt, AttemptItem, Question, Questio
 from lms.quizzes.question_types import question_type
 
 
-def grade_attempt(attempt: Attempt, items: list[AttemptItem]) -> None:
-    """Score every item the server can grade; essays wait for a trainer."""
+def grade_attempt(attempt: Attempt, items: list[AttemptItem], versions=None) -> None:
+    """Score every item the server can grade; essays wait for a trainer.
+
+    `versions` maps item ids to the versions they show (copies will do); by default each
+    item's own `version` is read.
+    """
     for item in items:
-        fraction = question_type(item.version.qtype).grade(item.version, item.layout,
-                                                           item.response)
+        version = versions[item.id] if versions is not None else item.version
+        fraction = question_type(version.qtype).grade(version, item.layout, item.response)
         item.needs_grading = fraction is None
         item.fraction = fraction
         item.score = None if fraction is None else round(fraction * item.marks, 6)

@@ -20,8 +20,11 @@ def may_take(quiz: Quiz) -> bool:
     return quiz.is_published
 
 
-def available_quizzes_query(now: dt.datetime, language: str | None = None) -> sa.Select:
-    """The quizzes officials can take now, for lists; with `language`, those they can read."""
+def available_quizzes_query(now, language=None) -> sa.Select:
+    """The quizzes officials can take now, for lists; with `language`, those they can read.
+
+    `now` and `language` are values, or bound parameters for a statement built once.
+    """
     query = (
         sa.select(Quiz)
         .where(Quiz.is_published.is_(True),
@@ -29,7 +32,7 @@ def available_quizzes_query(now: dt.datetime, language: str | None = None) -> sa
                sa.or_(Quiz.closes_at.is_(None), Quiz.closes_at > now))
         .order_by(Quiz.title, Quiz.id)
     )
-    if language:
+    if language is not None:
         query = query.where(sa.or_(Quiz.language.is_(None), Quiz.language == language))
     return query
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -21,7 +22,7 @@ from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
 from lms.content.models import Module
@@ -64,8 +65,13 @@ bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
 
 
 @bp.app_template_filter("quiz_text")
+@functools.lru_cache(maxsize=4096)
 def quiz_text(text: str, text_format: str = "moodle") -> Markup:
-    """Question and feedback text as safe HTML, whatever format it was written in."""
+    """Question and feedback text as safe HTML, whatever format it was written in.
+
+    Kept for later pages of this process: the result depends on the two arguments only, and
+    an attempt page shows the same question texts to everyone taking the quiz.
+    """
     if text_format == "markdown":
         return Markup(render_markdown(text).html)  # noqa: S704 - sanitised by nh3
     if text_format == "plain":
@@ -508,36 +514,48 @@ def start(quiz_id: int):
     except attempt_service.AttemptRefused as refusal:
         db.session.commit()
         flash(str(refusal), "error")
-        return redirect(url_for("quizzes.quiz_page", quiz_id=quiz.id))
+        return redirect(url_for("quizzes.quiz_page", quiz_id=quiz_id))
+    # Read before the commit, which would expire it and cost a query.
+    attempt_id = attempt.id
     db.session.commit()
-    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
 
 
-def _own_attempt(attempt_id: int) -> Attempt:
-    attempt = db.session.get(Attempt, attempt_id)
+def _own_attempt(attempt_id: int, *, with_quiz: bool = False) -> Attempt:
+    attempt = db.session.execute(_attempt_query(with_quiz),
+                                 {"attempt_id": attempt_id}).scalar_one_or_none()
     # Someone else's attempt answers exactly like a missing one.
     if attempt is None or not owns_attempt(current_user, attempt):
         abort(404)
     return attempt
 
 
+@functools.cache
+def _attempt_query(with_quiz: bool) -> sa.Select:
+    """An attempt by id, with its quiz for the pages that show it. Built once per process:
+    building a statement costs more than running this one."""
+    query = sa.select(Attempt).where(Attempt.id == sa.bindparam("attempt_id"))
+    return query.options(joinedload(Attempt.quiz)) if with_quiz else query
+
+
 def _render_attempt(attempt: Attempt, items: list[AttemptItem], form: AttemptForm,
                     posted=None, status: int = 200):
     form.sequence.data = str(attempt.save_sequence + 1)
+    versions = attempt_service.item_versions(items)
     views = []
     for item in items:
-        kind = question_type(item.version.qtype)
+        version = versions[item.id]
+        kind = question_type(version.qtype)
         if posted is not None and item.id in posted:
             values = posted[item.id]
         else:
             values = kind.form_values(item.layout, item.response)
-        selected = kind.selected(item.version, item.layout, item.response) \
-            if item.version.qtype == "matching" else {}
-        views.append({"item": item, "version": item.version, "options":
-                      kind.options(item.version, item.layout), "values": values,
+        selected = kind.selected(version, item.layout, item.response) \
+            if version.qtype == "matching" else {}
+        views.append({"item": item, "version": version, "options":
+                      kind.options(version, item.layout), "values": values,
                       "selected": selected,
-                      "pairs": kind.pairs(item.version) if item.version.qtype == "matching"
-                      else []})
+                      "pairs": kind.pairs(version) if version.qtype == "matching" else []})
     if posted is not None:
         # Matching values come back as one display index per left item, in order.
         for view in views:
@@ -552,7 +570,7 @@ def _render_attempt(attempt: Attempt, items: list[AttemptItem], form: AttemptFor
 @requires(Permission.LEARNING_OWN)
 def attempt(attempt_id: int):
     """The questions of an attempt in progress, with the answers saved so far."""
-    attempt = _own_attempt(attempt_id)
+    attempt = _own_attempt(attempt_id, with_quiz=True)
     # An attempt left open past its deadline is closed by the clock, not by this page.
     if attempt_service.close_if_overdue(attempt):
         db.session.commit()
@@ -581,29 +599,31 @@ def save(attempt_id: int):
     """Keep the answers given so far (the autosave script and the Save button)."""
     attempt = _own_attempt(attempt_id)
     form = AttemptForm()
-    items = attempt_service.load_items(attempt)
-    answers = attempt_service.answers_from_form(items, request.form)
     if not form.validate_on_submit():
         if _wants_json():
             return jsonify(saved=False, reason="expired"), 400
         flash(_("The page expired before your answers were sent. They are shown again: "
                 "save or submit them once more."), "error")
-        return _render_attempt(attempt, items, form, posted=answers, status=400)
-    saved = attempt_service.save_answers(attempt, _sequence(form), answers)
+        return _render_expired(attempt, form)
+    saved = attempt_service.save_answers(attempt, _sequence(form),
+                                         attempt_service.shown_answers(request.form))
+    # Read before the commit, which would expire it and cost a query.
+    sequence = attempt.save_sequence
     db.session.commit()
     if _wants_json():
         if saved:
-            return jsonify(saved=True, sequence=attempt.save_sequence)
+            return jsonify(saved=True, sequence=sequence)
         return jsonify(saved=False, reason="finished" if attempt.is_finished else "stale"), 409
-    if attempt.is_finished:
-        flash(_("This attempt is already finished."), "info")
-        return redirect(url_for("quizzes.review", attempt_id=attempt.id))
+    # A save that was kept held the attempt in progress until the commit.
     if saved:
         flash(_("Your answers are saved."), "success")
-    else:
-        flash(_("This page was out of date, so it did not replace newer answers. Here are the "
-                "answers saved last."), "error")
-    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
+    if attempt.is_finished:
+        flash(_("This attempt is already finished."), "info")
+        return redirect(url_for("quizzes.review", attempt_id=attempt_id))
+    flash(_("This page was out of date, so it did not replace newer answers. Here are the "
+            "answers saved last."), "error")
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
@@ -613,27 +633,34 @@ def submit(attempt_id: int):
     """Finish the attempt and have it graded."""
     attempt = _own_attempt(attempt_id)
     form = AttemptForm()
-    items = attempt_service.load_items(attempt)
-    answers = attempt_service.answers_from_form(items, request.form)
     if not form.validate_on_submit():
         flash(_("The page expired before your answers were sent. They are shown again: "
                 "submit them once more."), "error")
-        return _render_attempt(attempt, items, form, posted=answers, status=400)
-    finished = attempt_service.finish_attempt(attempt, sequence=_sequence(form), answers=answers)
+        return _render_expired(attempt, form)
+    finished = attempt_service.finish_attempt(attempt, sequence=_sequence(form),
+                                              answers=attempt_service.shown_answers(request.form))
     db.session.commit()
     if finished:
         flash(_("Your attempt is submitted."), "success")
     else:
         flash(_("This attempt was already submitted."), "info")
-    return redirect(url_for("quizzes.review", attempt_id=attempt.id))
+    return redirect(url_for("quizzes.review", attempt_id=attempt_id))
+
+
+def _render_expired(attempt: Attempt, form: AttemptForm):
+    """The attempt again with the answers the expired page sent, for the official to resend."""
+    items = attempt_service.load_items(attempt)
+    return _render_attempt(attempt, items, form, status=400,
+                           posted=attempt_service.answers_from_form(items, request.form))
 
 
 @bp.route("/attempts/<int:attempt_id>/review")
 @requires(Permission.LEARNING_OWN)
 def review(attempt_id: int):
     """The grade of a finished attempt and what the quiz lets the official review."""
-    attempt = _own_attempt(attempt_id)
-    if attempt_service.close_if_overdue(attempt):
+    attempt = _own_attempt(attempt_id, with_quiz=True)
+    # An attempt left open past its deadline is closed by the clock, not by this page.
+    if not attempt.is_finished and attempt_service.close_if_overdue(attempt):
         db.session.commit()
     if not attempt.is_finished:
         return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
@@ -643,14 +670,17 @@ def review(attempt_id: int):
 
 
 def _review_rows(attempt: Attempt) -> list[dict]:
+    items = attempt_service.load_items(attempt)
+    versions = attempt_service.item_versions(items)
     rows = []
-    for item in attempt_service.load_items(attempt):
-        kind = question_type(item.version.qtype)
+    for item in items:
+        version = versions[item.id]
+        kind = question_type(version.qtype)
         rows.append({
-            "item": item, "version": item.version,
-            "given": kind.describe(item.version, item.layout, item.response),
-            "right": kind.right_answer(item.version),
-            "feedback": kind.feedback(item.version, item.response),
+            "item": item, "version": version,
+            "given": kind.describe(version, item.layout, item.response),
+            "right": kind.right_answer(version),
+            "feedback": kind.feedback(version, item.response),
         })
     return rows
 
