@@ -6,10 +6,11 @@ lessons or officials.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from lms.content.models import (
     PUBLISHED,
@@ -171,57 +172,48 @@ class ModuleView:
         return sum(line.reading_minutes for line in self.lessons)
 
 
-def find_module(slug: str) -> Module | None:
-    return db.session.scalar(
-        sa.select(Module).where(Module.slug == slug).options(selectinload(Module.translations))
-    )
+def find_module(slug: str, *, titles_only: bool = False) -> Module | None:
+    """The module with its translations; with `titles_only`, just their languages and titles.
+
+    A lesson page shows only the module's title: its introduction, objectives, sources and
+    question file (large texts and JSON) are then left in the database.
+    """
+    if not titles_only:
+        return db.session.scalar(sa.select(Module).where(Module.slug == slug)
+                                 .options(selectinload(Module.translations)))
+    return db.session.scalars(_module_titles_query(), {"slug": slug}).unique().one_or_none()
 
 
-def _done_lessons(user_id: int | None, module_id: int) -> set[int]:
-    if not user_id:
-        return set()
-    return set(
-        db.session.scalars(
-            sa.select(LessonProgress.lesson_id).where(
-                LessonProgress.user_id == user_id,
-                LessonProgress.module_id == module_id,
-                LessonProgress.completed_at.is_not(None),
-            )
-        )
-    )
+def _lesson_lines(module: Module, language: str,
+                  user_id: int | None) -> tuple[list[LessonLine], ModuleProgress]:
+    """The module's lessons in the reader's language, each marked read or not, and progress.
 
-
-def _lesson_lines(module: Module, language: str, done: set[int]) -> list[LessonLine]:
-    lessons = db.session.scalars(
-        sa.select(Lesson)
-        .where(Lesson.module_id == module.id)
-        .order_by(Lesson.position)
-        .options(
-            selectinload(Lesson.translations).load_only(
-                LessonTranslation.lesson_id, LessonTranslation.language,
-                LessonTranslation.title, LessonTranslation.reading_minutes,
-            )
-        )
-    ).all()
+    Whether the reader finished a lesson comes joined to the lessons, in the same query.
+    """
+    rows = db.session.execute(_lessons_query(),
+                              {"module_id": module.id, "user_id": user_id or None}).all()
     lines = []
-    for lesson in lessons:
+    for lesson, is_done in rows:
         text = pick(lesson.translations, language)
         if text is None:
             continue
-        lines.append(LessonLine(lesson, text.title, text.reading_minutes, lesson.id in done,
+        lines.append(LessonLine(lesson, text.title, text.reading_minutes, bool(is_done),
                                 lesson.translation(language) is not None))
-    return lines
+    return lines, ModuleProgress(sum(1 for line in lines if line.is_done), len(lines))
+
+
+def _reading(module: Module, language: str, user_id: int | None) -> ModuleView:
+    """A module's table of contents and the reader's progress, without its attachments."""
+    lines, progress = _lesson_lines(module, language, user_id)
+    return ModuleView(module, pick(module.translations, language), language, lines, progress)
 
 
 def module_view(module: Module, language: str, user_id: int | None) -> ModuleView:
-    done = _done_lessons(user_id, module.id)
-    lines = _lesson_lines(module, language, done)
-    attachments = db.session.scalars(
+    view = _reading(module, language, user_id)
+    view.attachments = list(db.session.scalars(
         sa.select(Attachment).where(Attachment.module_id == module.id).order_by(Attachment.filename)
-    ).all()
-    progress = ModuleProgress(len(done & {line.lesson.id for line in lines}), len(lines))
-    return ModuleView(module, pick(module.translations, language), language, lines, progress,
-                      list(attachments))
+    ))
+    return view
 
 
 @dataclass
@@ -247,29 +239,104 @@ class LessonView:
 
 def lesson_view(module: Module, lesson_slug: str, language: str,
                 user_id: int | None) -> LessonView | None:
-    view = module_view(module, language, user_id)
+    """A lesson with the module's table of contents (a lesson page lists no attachments)."""
+    view = _reading(module, language, user_id)
     index = next((i for i, line in enumerate(view.lessons) if line.lesson.slug == lesson_slug),
                  None)
     if index is None:
         return None
     lesson = view.lessons[index].lesson
-    text = db.session.scalar(
-        sa.select(LessonTranslation).where(
-            LessonTranslation.lesson_id == lesson.id,
-            LessonTranslation.language == pick(lesson.translations, language).language,
-        )
-    )
+    text = db.session.scalar(_lesson_text_query(), {
+        "lesson_id": lesson.id, "language": pick(lesson.translations, language).language})
     return LessonView(view, lesson, text, index)
 
 
-def overall_progress(user_id: int) -> tuple[list[tuple[Module, ModuleProgress]], ModuleProgress]:
-    """Every published module with the official's progress, and lessons read of all of them."""
-    modules = db.session.scalars(
-        sa.select(Module).where(Module.status == PUBLISHED)
-        .options(selectinload(Module.translations)).order_by(Module.position, Module.id)
-    ).all()
-    progress = module_progress([user_id], [m.id for m in modules])
-    rows = [(m, progress[(user_id, m.id)]) for m in modules]
-    done = sum(p.done for _, p in rows)
-    total = sum(p.total for _, p in rows)
-    return rows, ModuleProgress(done, total)
+@dataclass(frozen=True)
+class ModuleLine:
+    """A published module as the home page lists it: its title and the official's progress."""
+
+    slug: str
+    title: str
+    # The language of the title: the reader's, else the first the module has.
+    language: str
+    progress: ModuleProgress
+
+
+def overall_progress(user_id: int, language: str) -> tuple[list[ModuleLine], ModuleProgress]:
+    """Every published module with the official's progress, and lessons read of all of them.
+
+    One query, and only the columns shown: a module's texts (rendered introductions, question
+    files) are never loaded for a list of titles.
+    """
+    rows = db.session.execute(_reading_query(), {"user_id": user_id}).all()
+    lines: dict[int, ModuleLine] = {}
+    for module_id, slug, total, read, text_language, title in rows:
+        line = lines.get(module_id)
+        if line is None or (text_language == language and line.language != language):
+            lines[module_id] = ModuleLine(slug, title, text_language,
+                                          ModuleProgress(min(read, total), total))
+    result = list(lines.values())
+    overall = ModuleProgress(sum(line.progress.done for line in result),
+                             sum(line.progress.total for line in result))
+    return result, overall
+
+
+@functools.cache
+def _reading_query() -> sa.Select:
+    """Published modules with their lesson counts, lessons the user read, and title in each
+    language. Built once per process (building it costs more than running it)."""
+    lessons = (sa.select(sa.func.count(Lesson.id)).where(Lesson.module_id == Module.id)
+               .scalar_subquery())
+    done = (sa.select(sa.func.count(LessonProgress.id))
+            .where(LessonProgress.user_id == sa.bindparam("user_id"),
+                   LessonProgress.module_id == Module.id,
+                   LessonProgress.completed_at.is_not(None))
+            .scalar_subquery())
+    return (
+        sa.select(Module.id, Module.slug, lessons, done, ModuleTranslation.language,
+                  ModuleTranslation.title)
+        .join(ModuleTranslation, ModuleTranslation.module_id == Module.id)
+        .where(Module.status == PUBLISHED)
+        .order_by(Module.position, Module.id, ModuleTranslation.language)
+    )
+
+
+# The reading pages' statements are built once per process, with their SQLAlchemy cache
+# keys: building them costs more than running them. Only their parameters change.
+
+
+@functools.cache
+def _module_titles_query() -> sa.Select:
+    return (
+        sa.select(Module).where(Module.slug == sa.bindparam("slug"))
+        .options(joinedload(Module.translations).load_only(
+            ModuleTranslation.module_id, ModuleTranslation.language, ModuleTranslation.title))
+    )
+
+
+@functools.cache
+def _lessons_query() -> sa.Select:
+    """A module's lessons with their titles, each with whether the reader (if any) read it."""
+    done = LessonProgress.completed_at.is_not(None)
+    return (
+        sa.select(Lesson, done)
+        .outerjoin(LessonProgress, sa.and_(
+            LessonProgress.lesson_id == Lesson.id,
+            LessonProgress.user_id == sa.bindparam("user_id", type_=sa.Integer),
+            LessonProgress.module_id == sa.bindparam("module_id")))
+        .where(Lesson.module_id == sa.bindparam("module_id"))
+        .order_by(Lesson.position)
+        .options(
+            selectinload(Lesson.translations).load_only(
+                LessonTranslation.lesson_id, LessonTranslation.language,
+                LessonTranslation.title, LessonTranslation.reading_minutes,
+            )
+        )
+    )
+
+
+@functools.cache
+def _lesson_text_query() -> sa.Select:
+    return sa.select(LessonTranslation).where(
+        LessonTranslation.lesson_id == sa.bindparam("lesson_id"),
+        LessonTranslation.language == sa.bindparam("language"))

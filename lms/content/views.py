@@ -25,8 +25,8 @@ def _reading_language() -> str:
     return wanted if wanted in {lang.value for lang in Language} else str(get_locale())
 
 
-def _module_or_404(slug: str):
-    module = catalogue.find_module(slug)
+def _module_or_404(slug: str, *, titles_only: bool = False):
+    module = catalogue.find_module(slug, titles_only=titles_only)
     if module is None or not can_read(current_user, module):
         abort(404)
     return module
@@ -59,7 +59,7 @@ def module(slug: str):
 @signed_in
 def lesson(slug: str, lesson_slug: str):
     """One lesson, with its contents, previous/next and the button to mark it read."""
-    module = _module_or_404(slug)
+    module = _module_or_404(slug, titles_only=True)
     view = catalogue.lesson_view(module, lesson_slug, _reading_language(), current_user.id)
     if view is None:
         abort(404)
@@ -70,7 +70,7 @@ def lesson(slug: str, lesson_slug: str):
 @requires(Permission.LEARNING_OWN)
 def mark_read(slug: str, lesson_slug: str):
     """Mark a lesson read and go on to the next one (or back to the module at the end)."""
-    module = _module_or_404(slug)
+    module = _module_or_404(slug, titles_only=True)
     language = request.form.get("lang", "")
     view = catalogue.lesson_view(module, lesson_slug, str(get_locale()), current_user.id)
     if view is None:

@@ -7,6 +7,7 @@ person, changing nothing; the caller commits.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -312,9 +313,20 @@ def report_progress(follow_up: FollowUp, progress: dict[int, tuple[str, str]], *
 
 def pending_follow_ups(user: User) -> list[FollowUp]:
     """Follow-up requests on the official's plans not yet answered (one query)."""
-    authored = sa.select(PlanAuthor.plan_id).where(PlanAuthor.user_id == user.id)
-    return list(db.session.scalars(
+    return list(db.session.scalars(_pending_follow_ups_query(), {"user_id": user.id}).unique())
+
+
+@functools.cache
+def _pending_follow_ups_query() -> sa.Select:
+    """Built once per process (building it costs more than running it); the user is its
+    parameter."""
+    authored = sa.select(PlanAuthor.plan_id).where(PlanAuthor.user_id == sa.bindparam("user_id"))
+    # The lists show each request's plan title and months: the plan's cohort and organisation
+    # (joined by default) are left to load if something else asks for them.
+    return (
         sa.select(FollowUp).where(FollowUp.plan_id.in_(authored), FollowUp.reported_at.is_(None))
-        .join(FollowUp.plan).options(sa.orm.contains_eager(FollowUp.plan))
+        .join(FollowUp.plan)
+        .options(sa.orm.contains_eager(FollowUp.plan).options(
+            sa.orm.lazyload(Plan.cohort), sa.orm.lazyload(Plan.organisation)))
         .order_by(FollowUp.due_on)
-    ).unique())
+    )

@@ -5,6 +5,7 @@ Each function runs a fixed number of statements, whatever the number of answers.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -31,18 +32,30 @@ def open_surveys_for(user) -> list[tuple[Survey, bool]]:
 
     A form attached to a session appears once the session has begun. One query.
     """
+    rows = db.session.execute(_open_surveys_query(),
+                              {"user_id": user.id, "day": today(), "now": now_utc()}).all()
+    return [(survey, bool(done)) for survey, done in rows]
+
+
+@functools.cache
+def _open_surveys_query() -> sa.Select:
+    """Built once per process (building it costs more than running it); the user, the day
+    and the time are its parameters."""
     responded = sa.exists().where(SurveyRespondent.survey_id == Survey.id,
-                                  SurveyRespondent.user_id == user.id)
-    mine = sa.select(CohortMember.cohort_id).where(CohortMember.user_id == user.id)
-    day = today()
-    rows = db.session.execute(
+                                  SurveyRespondent.user_id == sa.bindparam("user_id"))
+    mine = sa.select(CohortMember.cohort_id).where(CohortMember.user_id == sa.bindparam("user_id"))
+    day = sa.bindparam("day", type_=sa.Date)
+    # The home page shows each form's title, cohort and closing date: the form's template
+    # (joined by default) is left to load if something else asks for it.
+    return (
         sa.select(Survey, responded)
+        .options(sa.orm.lazyload(Survey.template))
         .outerjoin(SeminarSession, SeminarSession.id == Survey.session_id)
         .where(Survey.cohort_id.in_(mine), Survey.opens_on <= day, Survey.closes_on >= day,
-               sa.or_(Survey.session_id.is_(None), SeminarSession.starts_at <= now_utc()))
+               sa.or_(Survey.session_id.is_(None),
+                      SeminarSession.starts_at <= sa.bindparam("now")))
         .order_by(Survey.closes_on, Survey.id)
-    ).all()
-    return [(survey, bool(done)) for survey, done in rows]
+    )
 
 
 @dataclass
