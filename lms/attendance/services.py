@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased
 
 from lms import audit
 from lms.accounts.models import User
@@ -25,6 +27,7 @@ from lms.attendance.models import (
     Decision,
     SeminarSession,
     Status,
+    session_trainers,
 )
 from lms.cohorts import services as cohorts
 from lms.cohorts.models import Cohort, CohortMember
@@ -92,16 +95,8 @@ def save_session(session: SeminarSession | None, cohort: Cohort, data: SessionDa
 
 
 def load_session(session_id: int) -> SeminarSession | None:
-    """A session with its cohort, the cohort's trainers, and its own trainers and modules."""
-    return db.session.scalar(
-        sa.select(SeminarSession)
-        .where(SeminarSession.id == session_id)
-        .options(
-            selectinload(SeminarSession.cohort).selectinload(Cohort.trainers),
-            selectinload(SeminarSession.trainers),
-            selectinload(SeminarSession.modules).selectinload(Module.translations),
-        )
-    )
+    """A session with its cohort (joined); pages load what else they show themselves."""
+    return db.session.get(SeminarSession, session_id)
 
 
 def _change(session_id: int, user_id: int, *, actor: User | None, source: str,
@@ -273,31 +268,93 @@ def decide_apology(session: SeminarSession, apology: Apology, accepted: bool, *,
     db.session.flush()
 
 
+class RegisterMark(NamedTuple):
+    status: str
+    note: str
+
+
+class RegisterChange(NamedTuple):
+    at: dt.datetime
+    changed_by_name: str | None
+    official_name: str
+    old_status: str | None
+    old_note: str
+    new_status: str
+    new_note: str
+    source: str
+
+
+class RegisterApology(NamedTuple):
+    id: int
+    official_name: str
+    reason: str
+    decision: str
+
+
 @dataclass
 class Register:
-    """What the register page shows, loaded in a fixed number of queries."""
+    """What the register page shows, loaded in a fixed number of queries.
+
+    Rows hold only the columns the page shows: full User objects would bring their roles and
+    organisations in more queries, and the page has a row per member and per change.
+    """
 
     session: SeminarSession
-    members: list[User]
-    records: dict[int, AttendanceRecord]
-    changes: list[AttendanceChange]
-    apologies: list[Apology]
+    trainer_names: list[str]
+    module_titles: list[str]
+    members: list[cohorts.MemberRow]
+    records: dict[int, RegisterMark]
+    changes: list[RegisterChange]
+    apologies: list[RegisterApology]
 
 
-def register(session: SeminarSession) -> Register:
+TRAIL_ROWS = 200
+
+
+def register(session: SeminarSession, language: str) -> Register:
+    """The register of a session, in the same few queries however many members and changes."""
+    params = {"session_id": session.id}
+    queries = _register_queries()
     return Register(
         session=session,
-        members=cohorts.members(session.cohort_id),
-        records=records(session.id),
-        changes=list(db.session.scalars(
-            sa.select(AttendanceChange).where(AttendanceChange.session_id == session.id)
-            .order_by(AttendanceChange.id.desc()).limit(200)
-        ).unique()),
-        apologies=list(db.session.scalars(
-            sa.select(Apology).where(Apology.session_id == session.id)
-            .order_by(Apology.created_at)
-        ).unique()),
+        trainer_names=list(db.session.scalars(queries["trainers"], params)),
+        module_titles=[title for _id, title in cohorts.module_titles(
+            language, session_id=session.id)],
+        members=cohorts.member_rows(session.cohort_id),
+        records={user_id: RegisterMark(status, note)
+                 for user_id, status, note in db.session.execute(queries["marks"], params)},
+        changes=[RegisterChange(*row) for row in db.session.execute(queries["changes"], params)],
+        apologies=[RegisterApology(*row)
+                   for row in db.session.execute(queries["apologies"], params)],
     )
+
+
+@cache
+def _register_queries() -> dict[str, sa.Select]:
+    """The register's statements, built once: building them costs more than running them."""
+    session_id = sa.bindparam("session_id")
+    official, changer = aliased(User, name="official"), aliased(User, name="changer")
+    return {
+        "trainers": sa.select(User.full_name)
+        .join(session_trainers, session_trainers.c.user_id == User.id)
+        .where(session_trainers.c.session_id == session_id)
+        .order_by(User.full_name),
+        "marks": sa.select(AttendanceRecord.user_id, AttendanceRecord.status,
+                           AttendanceRecord.note)
+        .where(AttendanceRecord.session_id == session_id),
+        "changes": sa.select(AttendanceChange.at, changer.full_name, official.full_name,
+                             AttendanceChange.old_status, AttendanceChange.old_note,
+                             AttendanceChange.new_status, AttendanceChange.new_note,
+                             AttendanceChange.source)
+        .join(official, official.id == AttendanceChange.user_id)
+        .outerjoin(changer, changer.id == AttendanceChange.changed_by_id)
+        .where(AttendanceChange.session_id == session_id)
+        .order_by(AttendanceChange.id.desc()).limit(TRAIL_ROWS),
+        "apologies": sa.select(Apology.id, official.full_name, Apology.reason, Apology.decision)
+        .join(official, official.id == Apology.user_id)
+        .where(Apology.session_id == session_id)
+        .order_by(Apology.created_at),
+    }
 
 
 def upcoming_sessions(user: User, *, now: dt.datetime | None = None, limit: int = 50):

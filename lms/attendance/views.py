@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 import segno
+from babel import Locale
+from babel.dates import DateTimePattern, parse_pattern
 from flask import (
     Blueprint,
     Response,
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -20,7 +26,7 @@ from flask_login import current_user
 
 from lms.accounts.forms import ConfirmForm
 from lms.accounts.models import User
-from lms.attendance import checkin, documents, services
+from lms.attendance import checkin, documents, register_rows, services
 from lms.attendance.forms import ApologyForm, CheckInForm, SessionForm
 from lms.attendance.models import Apology, SeminarSession, Status
 from lms.cohorts import policy
@@ -42,17 +48,49 @@ def _language() -> str:
     return str(get_locale() or "en")
 
 
+@lru_cache(maxsize=64)
+def _datetime_format(language: str, fmt: str) -> tuple[Locale, DateTimePattern, bool]:
+    """A locale, a parsed pattern and whether it shows seconds: fixed data, parsed once."""
+    pattern = parse_pattern(fmt)
+    fields = re.findall(r"%\((\w+)\)s", pattern.format)
+    return Locale.parse(language), pattern, any(f[0] in "sSA" for f in fields)
+
+
 @bp.app_template_filter("session_time")
 def session_time(value, zone: str, fmt: str = "d MMM y, HH:mm") -> str:
-    """A time in the session's own zone, in the reader's language."""
-    from babel.dates import format_datetime
+    """A time in the session's own zone, in the reader's language.
 
-    return format_datetime(services.to_local(value, zone), fmt, locale=_language())
+    Formatted once per distinct minute on a page: a register's trail repeats the minute of
+    a bulk change on every row.
+    """
+    language = _language()
+    if fmt in ("full", "long", "medium", "short"):
+        from babel.dates import format_datetime
+
+        return format_datetime(services.to_local(value, zone), fmt, locale=language)
+    locale, pattern, shows_seconds = _datetime_format(language, fmt)
+    local = services.to_local(value, zone)
+    # Equal aware times in two zones compare equal: the zone is part of the key.
+    key = (local if shows_seconds else local.replace(second=0, microsecond=0), zone, fmt,
+           language)
+    formatted = g.setdefault("session_times", {})
+    if key not in formatted:
+        formatted[key] = pattern.apply(local, locale)
+    return formatted[key]
+
+
+def status_labels() -> dict[str, str]:
+    """Each status's label in the reader's language, translated once per request."""
+    by_language = g.setdefault("status_labels", {})
+    language = _language()
+    if language not in by_language:
+        by_language[language] = {s.value: s.label for s in Status}
+    return by_language[language]
 
 
 @bp.app_template_global()
 def status_label(status: str) -> str:
-    return Status(status).label
+    return status_labels()[Status(status).value]
 
 
 def _session_for_trainer(session_id: int) -> SeminarSession:
@@ -149,9 +187,20 @@ def register(session_id: int):
         db.session.commit()
         flash(_changes_saved(changed), "success")
         return redirect(url_for("attendance.register", session_id=session.id))
-    data = services.register(session)
+    data = services.register(session, _language())
+    statuses = status_labels()
+    rows = register_rows.member_rows(data.members, data.records, statuses,
+                                     _register_row_labels())
     return render_template("attendance/register.html", session=session, data=data, form=form,
-                           statuses=list(Status))
+                           statuses=statuses, member_rows=rows)
+
+
+def _register_row_labels() -> dict[str, str]:
+    """The register's per-member labels, translated once per page rather than once per row.
+
+    Each is filled in with a member's name, and the result escaped, as Jinja's `_()` would.
+    """
+    return {"attendance_of": _("Attendance of %(name)s"), "note_for": _("Note for %(name)s")}
 
 
 def _changes_saved(n: int) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from markupsafe import Markup
 from wtforms import (
     DateField,
     SelectChoice,
@@ -14,6 +15,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import Select
 
 from lms.accounts.forms import MultiCheckboxField
 from lms.cohorts import services
@@ -52,14 +54,33 @@ class CohortForm(FlaskForm):
         )
 
 
+OPTION = {False: Markup('<option value="%s">%s</option>'),
+          True: Markup('<option selected value="%s">%s</option>')}
+
+
+class ListSelect(Select):
+    """WTForms' select, with plain options written without its general attribute builder.
+
+    The cohort page lists every module and every published quiz; the HTML is the same.
+    """
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        if choice.render_kw or kwargs:
+            return super().render_option(choice, **kwargs)
+        value = str(choice.value) if isinstance(choice.value, bool) else choice.value
+        # `%` escapes the value and the label, as wtforms does.
+        return OPTION[choice.selected] % (value, choice.label or choice.value)
+
+
 class ModuleAssignmentForm(FlaskForm):
-    module_id = SelectField(_l("Module"), coerce=int)
+    module_id = SelectField(_l("Module"), coerce=int, widget=ListSelect())
     due_on = DateField(_l("Due date"), validators=[Optional()])
     submit = SubmitField(_l("Assign module"))
 
 
 class QuizAssignmentForm(FlaskForm):
-    quiz_id = SelectField(_l("Quiz"), coerce=int)
+    quiz_id = SelectField(_l("Quiz"), coerce=int, widget=ListSelect())
     due_on = DateField(_l("Due date"), validators=[Optional()])
     submit = SubmitField(_l("Assign quiz"))
 

@@ -6,6 +6,8 @@ a list page cannot show what the object page would refuse.
 
 from __future__ import annotations
 
+from functools import cache
+
 import sqlalchemy as sa
 
 from lms.cohorts.models import Cohort, CohortMember, CohortTrainer
@@ -19,11 +21,15 @@ def sees_every_cohort(user) -> bool:
     return can(user, Permission.COHORTS_MANAGE)
 
 
-def can_view_cohort(user, cohort: Cohort) -> bool:
-    """Staff see every cohort; a trainer sees the cohorts they train."""
+def can_view_cohort(user, cohort: Cohort, trainer_ids: set[int] | None = None) -> bool:
+    """Staff see every cohort; a trainer sees the cohorts they train.
+
+    `trainer_ids`, when the caller has them, spares loading `cohort.trainers`.
+    """
     if sees_every_cohort(user):
         return True
-    return can(user, Permission.COHORTS_VIEW) and user.id in cohort.trainer_ids
+    ids = cohort.trainer_ids if trainer_ids is None else trainer_ids
+    return can(user, Permission.COHORTS_VIEW) and user.id in ids
 
 
 def visible_cohorts(user, query: sa.Select) -> sa.Select:
@@ -42,7 +48,23 @@ def can_take_attendance(user, session) -> bool:
         return False
     if sees_every_cohort(user):
         return True
-    return user.id in session.cohort.trainer_ids or any(t.id == user.id for t in session.trainers)
+    # One small query, rather than loading both lists of trainers to look for one id.
+    return bool(db.session.scalar(_trains_session(), {
+        "cohort_id": session.cohort_id, "session_id": session.id, "user_id": user.id}))
+
+
+@cache
+def _trains_session() -> sa.Select:
+    """Whether a user trains a session's cohort or the session itself (built once)."""
+    from lms.attendance.models import session_trainers
+
+    user_id = sa.bindparam("user_id")
+    of_cohort = sa.select(CohortTrainer.user_id).where(
+        CohortTrainer.cohort_id == sa.bindparam("cohort_id"), CohortTrainer.user_id == user_id)
+    of_session = sa.select(session_trainers.c.user_id).where(
+        session_trainers.c.session_id == sa.bindparam("session_id"),
+        session_trainers.c.user_id == user_id)
+    return sa.select(sa.or_(of_cohort.exists(), of_session.exists()))
 
 
 def is_member(user, cohort_id: int) -> bool:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
+from typing import NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, load_only, selectinload
 
 from lms import audit
-from lms.accounts.models import User, UserRole
+from lms.accounts.models import Organisation, User, UserRole
 from lms.cohorts.models import Cohort, CohortMember, CohortModule, CohortQuiz, CohortTrainer
 from lms.cohorts.policy import is_member
-from lms.content.models import Module
+from lms.content.models import Module, ModuleTranslation
 from lms.content.progress import ModuleProgress, module_progress
 from lms.extensions import db
 from lms.quizzes.models import Quiz
@@ -134,10 +137,45 @@ def unassign_module(cohort: Cohort, module_id: int, *, actor: User) -> None:
     db.session.flush()
 
 
-def module_choices() -> list[Module]:
-    return list(db.session.scalars(
-        sa.select(Module).options(selectinload(Module.translations)).order_by(Module.position)
-    ))
+def module_titles(language: str, *, session_id: int | None = None) -> list[tuple[int, str]]:
+    """Modules' ids and titles in `language`, in module order, in one query: every module,
+    or those a session covers."""
+    of_session = session_id is not None
+    rows = db.session.execute(_module_titles_query(of_session),
+                              {"session_id": session_id} if of_session else {})
+    modules: dict[int, tuple[str, str, dict[str, str]]] = {}
+    for module_id, slug, source, translation_language, title in rows:
+        titles = modules.setdefault(module_id, (slug, source, {}))[2]
+        if translation_language is not None:
+            titles[translation_language] = title
+    return [(module_id, _title(titles, language, source, slug))
+            for module_id, (slug, source, titles) in modules.items()]
+
+
+@cache
+def _module_titles_query(of_session: bool) -> sa.Select:
+    """Titles only (a translation's texts are large and no list shows them); built once."""
+    query = (
+        sa.select(Module.id, Module.slug, Module.source_language,
+                  ModuleTranslation.language, ModuleTranslation.title)
+        .outerjoin(ModuleTranslation, ModuleTranslation.module_id == Module.id)
+        .order_by(Module.position, Module.id, ModuleTranslation.language)
+    )
+    if of_session:
+        from lms.attendance.models import session_modules
+
+        query = query.join(session_modules, session_modules.c.module_id == Module.id).where(
+            session_modules.c.session_id == sa.bindparam("session_id"))
+    return query
+
+
+def _title(titles: dict[str, str], language: str, source: str, slug: str) -> str:
+    """The same choice as module_title, from titles by language (in language order)."""
+    if language in titles:
+        return titles[language]
+    if source in titles:
+        return titles[source]
+    return next(iter(titles.values()), slug)
 
 
 def module_title(module: Module, language: str) -> str:
@@ -168,14 +206,29 @@ def unassign_quiz(cohort: Cohort, quiz_id: int, *, actor: User) -> None:
     db.session.flush()
 
 
-def quiz_choices() -> list[Quiz]:
-    """Published quizzes, module by module, with their modules' titles loaded."""
-    return list(db.session.scalars(
-        sa.select(Quiz).join(Module, Module.id == Quiz.module_id)
+class QuizChoice(NamedTuple):
+    id: int
+    module_id: int
+    title: str
+    purpose: str
+
+
+def quiz_choices() -> list[QuizChoice]:
+    """Published quizzes, module by module: only the columns their labels need."""
+    return [QuizChoice(*row) for row in db.session.execute(
+        sa.select(Quiz.id, Quiz.module_id, Quiz.title, Quiz.purpose)
+        .join(Module, Module.id == Quiz.module_id)
         .where(Quiz.is_published.is_(True))
-        .options(selectinload(Quiz.module).selectinload(Module.translations))
         .order_by(Module.position, Module.id, Quiz.title, Quiz.id)
-    ))
+    )]
+
+
+# A translation's title and language are all module_title reads; its texts are large.
+_TITLES_ONLY = load_only(ModuleTranslation.module_id, ModuleTranslation.language,
+                         ModuleTranslation.title)
+# Of a trainer, pages show the name only: no roles, no organisation.
+_NAME_ONLY = (load_only(User.id, User.full_name), lazyload(User.roles),
+              lazyload(User.organisation))
 
 
 def load_cohort(cohort_id: int) -> Cohort | None:
@@ -184,11 +237,11 @@ def load_cohort(cohort_id: int) -> Cohort | None:
         sa.select(Cohort)
         .where(Cohort.id == cohort_id)
         .options(
-            selectinload(Cohort.trainers),
+            selectinload(Cohort.trainers).joinedload(CohortTrainer.user).options(*_NAME_ONLY),
             selectinload(Cohort.modules).selectinload(CohortModule.module)
-            .selectinload(Module.translations),
+            .selectinload(Module.translations).options(_TITLES_ONLY),
             selectinload(Cohort.quizzes).selectinload(CohortQuiz.quiz).selectinload(Quiz.module)
-            .selectinload(Module.translations),
+            .selectinload(Module.translations).options(_TITLES_ONLY),
         )
     )
 
@@ -203,33 +256,140 @@ def members(cohort_id: int) -> list[User]:
     ).unique())
 
 
+class MemberRow(NamedTuple):
+    id: int
+    full_name: str
+    organisation_name: str | None
+
+
+def member_rows(cohort_id: int) -> list[MemberRow]:
+    """The cohort's officials as (id, name, organisation name), by name, in one query.
+
+    Load only these columns: the register and the cohort page show no more, and full User
+    objects would bring their roles in another query.
+    """
+    return [MemberRow(*row) for row in db.session.execute(
+        _page_queries()["members"], {"cohort_id": cohort_id})]
+
+
+class TrainerRow(NamedTuple):
+    id: int
+    full_name: str
+
+
+def trainer_rows(cohort_id: int) -> list[TrainerRow]:
+    """The cohort's trainers' ids and names, in one query."""
+    return [TrainerRow(*row) for row in db.session.execute(
+        _page_queries()["trainers"], {"cohort_id": cohort_id})]
+
+
+class ModuleRow(NamedTuple):
+    module_id: int
+    due_on: dt.date | None
+    title: str
+
+
+class QuizRow(NamedTuple):
+    quiz_id: int
+    due_on: dt.date | None
+    title: str
+    purpose: str
+    is_published: bool
+    module_title: str
+
+
+class SessionRow(NamedTuple):
+    id: int
+    title: str
+    starts_at: dt.datetime
+    timezone: str
+    city: str
+
+
 @dataclass
 class Overview:
-    """Everything the cohort page shows, loaded in a fixed number of queries."""
+    """Everything the cohort page shows, loaded in a fixed number of queries.
+
+    Rows hold only the columns the page shows: it has a row per member and a column per
+    session, module and quiz.
+    """
 
     cohort: Cohort
-    members: list[User]
-    sessions: list
-    attendance: dict[tuple[int, int], str]
+    trainers: list[TrainerRow]
+    # Every module's title in the reader's language (the page's and the staff form's).
+    module_titles: list[tuple[int, str]]
+    modules: list[ModuleRow]
+    quizzes: list[QuizRow]
+    members: list[MemberRow]
+    sessions: list[SessionRow]
+    # Member id -> {session id: status}; a missing session has no mark.
+    attendance: dict[int, dict[int, str]]
+    # Member id -> sessions attended (present or late).
+    attended: Counter
     progress: dict[tuple[int, int], ModuleProgress]
     # Only (member, quiz) pairs with an attempt; a missing pair has not been started.
     standings: dict[tuple[int, int], QuizStanding]
 
 
-def overview(cohort: Cohort) -> Overview:
+ATTENDED = ("present", "late")
+
+
+def overview(cohort: Cohort, trainers: list[TrainerRow], language: str) -> Overview:
+    """The cohort page's data, in the same dozen queries however many members and sessions."""
+    queries, params = _page_queries(), {"cohort_id": cohort.id}
+    titles = module_titles(language)
+    title_of = dict(titles)
+    modules = [ModuleRow(module_id, due_on, title_of.get(module_id, ""))
+               for module_id, due_on in db.session.execute(queries["modules"], params)]
+    quizzes = [QuizRow(*row[:5], title_of.get(row[5], ""))
+               for row in db.session.execute(queries["quizzes"], params)]
+    people = member_rows(cohort.id)
+    sessions = [SessionRow(*row) for row in db.session.execute(queries["sessions"], params)]
+    # Every mark is shown in the table, so every mark is loaded; the counts come from them.
+    attendance: dict[int, dict[int, str]] = {}
+    attended: Counter = Counter()
+    for user_id, session_id, status in db.session.execute(queries["attendance"], params):
+        attendance.setdefault(user_id, {})[session_id] = status
+        if status in ATTENDED:
+            attended[user_id] += 1
+    ids = [p.id for p in people]
+    progress = module_progress(ids, [m.module_id for m in modules])
+    standings = quiz_standings(ids, [q.quiz_id for q in quizzes])
+    return Overview(cohort, trainers, titles, modules, quizzes, people, sessions, attendance,
+                    attended, progress, standings)
+
+
+@cache
+def _page_queries() -> dict[str, sa.Select]:
+    """The cohort page's statements, built once: building them costs more than running them."""
     from lms.attendance.models import AttendanceRecord, SeminarSession
 
-    people = members(cohort.id)
-    sessions = list(db.session.scalars(
-        sa.select(SeminarSession).where(SeminarSession.cohort_id == cohort.id)
-        .order_by(SeminarSession.starts_at)
-    ))
-    rows = db.session.execute(
-        sa.select(AttendanceRecord.user_id, AttendanceRecord.session_id, AttendanceRecord.status)
+    cohort_id = sa.bindparam("cohort_id")
+    return {
+        "members": sa.select(User.id, User.full_name, Organisation.name)
+        .join(CohortMember, CohortMember.user_id == User.id)
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        .where(CohortMember.cohort_id == cohort_id)
+        .order_by(User.full_name, User.id),
+        "trainers": sa.select(User.id, User.full_name)
+        .join(CohortTrainer, CohortTrainer.user_id == User.id)
+        .where(CohortTrainer.cohort_id == cohort_id)
+        .order_by(CohortTrainer.user_id),
+        "modules": sa.select(CohortModule.module_id, CohortModule.due_on)
+        .where(CohortModule.cohort_id == cohort_id)
+        .order_by(CohortModule.due_on, CohortModule.module_id),
+        "quizzes": sa.select(CohortQuiz.quiz_id, CohortQuiz.due_on, Quiz.title, Quiz.purpose,
+                             Quiz.is_published, Quiz.module_id)
+        .join(Quiz, Quiz.id == CohortQuiz.quiz_id)
+        .where(CohortQuiz.cohort_id == cohort_id)
+        .order_by(CohortQuiz.due_on, CohortQuiz.quiz_id),
+        # Only the columns the list and the table headings show.
+        "sessions": sa.select(SeminarSession.id, SeminarSession.title, SeminarSession.starts_at,
+                              SeminarSession.timezone, SeminarSession.city)
+        .where(SeminarSession.cohort_id == cohort_id)
+        .order_by(SeminarSession.starts_at),
+        "attendance": sa.select(AttendanceRecord.user_id, AttendanceRecord.session_id,
+                                AttendanceRecord.status)
         .join(SeminarSession, SeminarSession.id == AttendanceRecord.session_id)
-        .where(SeminarSession.cohort_id == cohort.id)
-    )
-    attendance = {(u, s): status for u, s, status in rows}
-    progress = module_progress([p.id for p in people], [m.module_id for m in cohort.modules])
-    standings = quiz_standings([p.id for p in people], [q.quiz_id for q in cohort.quizzes])
-    return Overview(cohort, people, sessions, attendance, progress, standings)
+        .where(SeminarSession.cohort_id == cohort_id),
+    }

@@ -20,7 +20,8 @@ from sqlalchemy.orm import selectinload
 
 from lms.accounts.forms import ConfirmForm
 from lms.accounts.models import User
-from lms.cohorts import exports, imports, policy, services
+from lms.attendance.views import status_labels
+from lms.cohorts import exports, grid, imports, policy, services
 from lms.cohorts.forms import CohortForm, ImportForm, ModuleAssignmentForm, QuizAssignmentForm
 from lms.cohorts.models import Cohort, CohortImport, CohortTrainer
 from lms.content.models import Module
@@ -57,9 +58,13 @@ def module_title(module) -> str:
     return services.module_title(module, _language())
 
 
-def _quiz_label(quiz: Quiz) -> str:
-    purpose = PURPOSE_LABELS.get(quiz.purpose, quiz.purpose)
-    return f"{services.module_title(quiz.module, _language())}: {quiz.title} ({purpose})"
+def _quiz_labels(module_titles: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The published quizzes as "module: quiz (purpose)", each label translated once."""
+    modules = dict(module_titles)
+    purposes = {value: str(label) for value, label in PURPOSE_LABELS.items()}
+    return [(q.id, f"{modules.get(q.module_id, '')}: {q.title} "
+                   f"({purposes.get(q.purpose, q.purpose)})")
+            for q in services.quiz_choices()]
 
 
 @bp.route("")
@@ -128,19 +133,25 @@ def archive(cohort_id: int):
 @requires(Permission.COHORTS_VIEW)
 def show(cohort_id: int):
     """Members with each person's attendance, module progress and quiz grades in one table."""
-    cohort = _cohort(cohort_id)
-    data = services.overview(cohort)
+    # The cohort alone, and its trainers as rows: the page loads the rest as columns it shows.
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None:
+        abort(404)
+    trainers = services.trainer_rows(cohort.id)
+    if not policy.can_view_cohort(_me(), cohort, {t.id for t in trainers}):
+        abort(403)
+    data = services.overview(cohort, trainers, _language())
+    can_manage = policy.sees_every_cohort(_me())
     module_form = quiz_form = None
-    if policy.sees_every_cohort(_me()):
+    if can_manage:
         module_form = ModuleAssignmentForm()
-        module_form.module_id.choices = [
-            (m.id, services.module_title(m, _language())) for m in services.module_choices()
-        ]
+        module_form.module_id.choices = data.module_titles
         quiz_form = QuizAssignmentForm()
-        quiz_form.quiz_id.choices = [(q.id, _quiz_label(q)) for q in services.quiz_choices()]
+        quiz_form.quiz_id.choices = _quiz_labels(data.module_titles)
     return render_template("cohorts/show.html", cohort=cohort, data=data,
+                           cells=grid.member_cells(data, status_labels()),
                            module_form=module_form, quiz_form=quiz_form, confirm=ConfirmForm(),
-                           can_manage=policy.sees_every_cohort(_me()))
+                           can_manage=can_manage)
 
 
 @bp.route("/<int:cohort_id>/modules", methods=["POST"])

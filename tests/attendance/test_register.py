@@ -180,23 +180,66 @@ def _count_register(client, session_id) -> int:
     return counter.count
 
 
+def _register_of(size: int, organisation, staff, trainer, modules) -> SeminarSession:
+    """A session of a cohort of `size` members, half marked twice, some apologies, the
+    trainer training the cohort and the session, and `modules` covered."""
+    cohort = cf.make_cohort(trainers=[trainer])
+    members = cf.add_members(cohort, size, organisation)
+    session = cf.make_session(cohort)
+    session.trainers = [trainer, staff][: 1 + size // 100]
+    session.modules = modules
+    services.set_attendance(session, {m.id: ("present", "ok") for m in members[::2]},
+                            actor=staff)
+    services.set_attendance(session, {m.id: ("late", "bus") for m in members[::4]},
+                            actor=trainer)
+    for member in members[1:1 + size // 10]:
+        services.send_apology(session, member, "Away")
+    return session
+
+
 def test_register_runs_the_same_queries_for_10_and_500_members(client, people):
+    from tests.content import builders
+
     organisation = factories.make_organisation()
-    counts = []
-    sessions = []
-    for size in (10, 500):
-        cohort = cf.make_cohort()
-        members = cf.add_members(cohort, size, organisation)
-        session = cf.make_session(cohort)
-        services.set_attendance(session, {m.id: ("present", "ok") for m in members[::2]},
-                                actor=people["staff"])
-        services.send_apology(session, members[1], "Away")
-        sessions.append(session)
+    modules = [builders.published_module("estonia"), builders.published_module("serbia")]
+    trainer = people["trainer"]
+    small = _register_of(10, organisation, people["staff"], trainer, modules[:1])
+    large = _register_of(500, organisation, people["staff"], trainer, modules)
     db.session.commit()
-    factories.sign_in(client, people["staff"])
-    _count_register(client, sessions[0].id)  # warm up caches
-    counts = [_count_register(client, s.id) for s in sessions]
-    assert counts[0] == counts[1]
+    for person in (people["staff"], trainer):
+        factories.sign_in(client, person)
+        _count_register(client, small.id)  # warm up caches
+        assert _count_register(client, small.id) == _count_register(client, large.id)
+    # The trail shows the last changes only, and the apologies all of them.
+    page = client.get(f"/sessions/{large.id}/register").text
+    assert page.count('class="audit-trail"') == 1
+    assert page.count("<td>Bulk Person") == services.TRAIL_ROWS
+    assert page.count("Accept as excused") == 50
+
+
+def test_register_rows_label_every_input_and_show_each_mark(client, seminar):
+    session, trainer, (a, b, c) = seminar
+    c.full_name = "Anna <Smith> & Co"
+    c.organisation = factories.make_organisation(name="Grodno \"oblast\" committee")
+    services.set_attendance(session, {a.id: ("late", "Bus <late>"), c.id: ("excused", "")},
+                            actor=trainer)
+    db.session.commit()
+    factories.sign_in(client, trainer)
+    page = client.get(f"/sessions/{session.id}/register").text
+    assert f'<legend class="visually-hidden">Attendance of {a.full_name}</legend>' in page
+    assert (f'<label class="visually-hidden" for="note-{a.id}">Note for {a.full_name}</label>'
+            f'<input type="text" id="note-{a.id}" name="note-{a.id}" maxlength="255" '
+            'value="Bus &lt;late&gt;">') in page
+    assert f'<input type="radio" name="status-{a.id}" value="late" checked> Late' in page
+    assert f'<input type="radio" name="status-{c.id}" value="excused" checked> Excused' in page
+    assert page.count(f'name="status-{a.id}"') == 4 and page.count("checked>") == 2
+    assert "Anna &lt;Smith&gt; &amp; Co" in page and "<Smith>" not in page
+    assert "Grodno &#34;oblast&#34; committee" in page
+    assert "Attendance of Anna &lt;Smith&gt; &amp; Co" in page
+    # Every radio and note has a label; the trail names who changed what.
+    assert page.count('type="radio"') == 12 and page.count("<legend") == 3
+    assert page.count('<label class="visually-hidden" for="note-') == 3
+    assert "Trainer Tamara" in page and "Bus &lt;late&gt;" in page
 
 
 def test_trainer_moves_a_session_and_the_form_shows_minsk_time(client, seminar):

@@ -137,24 +137,92 @@ def _count_cohort_page(client, cohort_id) -> int:
     return counter.count
 
 
-def test_cohort_page_runs_the_same_queries_for_10_and_500_members(client, people):
+def _cohort_of(size: int, sessions: int, organisation, quizzes, modules, staff, trainer):
+    """A cohort of `size` members with `sessions` sessions (most members marked in each),
+    the modules and quizzes assigned, and a few attempts."""
+    from lms.attendance import services as attendance
     from lms.cohorts import services
     from tests.quizzes import factories as qf
 
+    cohort = cf.make_cohort(trainers=[trainer])
+    members = cf.add_members(cohort, size, organisation)
+    for n in range(sessions):
+        session = cf.make_session(cohort, starts_at=dt.datetime(2027, 1, 10 + n, 7, tzinfo=dt.UTC))
+        attendance.set_attendance(
+            session, {m.id: (("present", "late", "absent", "excused")[i % 4], "")
+                      for i, m in enumerate(members[n % 3:])}, actor=staff)
+    for module in modules:
+        services.assign_module(cohort, module, dt.date(2027, 1, 20), actor=staff)
+    for quiz in quizzes:
+        services.assign_quiz(cohort, quiz, dt.date(2027, 1, 20), actor=staff)
+        for member in members[:3]:
+            qf.start(quiz, member)
+    return cohort
+
+
+def test_cohort_page_runs_the_same_queries_for_10_and_500_members(client, people):
+    from tests.content import builders
+    from tests.quizzes import factories as qf
+
     organisation = factories.make_organisation()
-    small, large = cf.make_cohort(), cf.make_cohort()
     quizzes = [qf.make_quiz(purpose="pre_test"), qf.make_quiz(purpose="post_test")]
-    for cohort, size in ((small, 10), (large, 500)):
-        members = cf.add_members(cohort, size, organisation)
-        for n in range(3):
-            cf.make_session(cohort, starts_at=dt.datetime(2027, 1, 10 + n, 7, tzinfo=dt.UTC))
-        for quiz in quizzes:
-            services.assign_quiz(cohort, quiz, dt.date(2027, 1, 20), actor=people["staff"])
-            for member in members[:3]:
-                qf.start(quiz, member)
+    modules = [builders.published_module("estonia"), builders.published_module("serbia")]
+    small = _cohort_of(10, 1, organisation, quizzes[:1], modules[:1], people["staff"],
+                       people["trainer"])
+    large = _cohort_of(500, 6, organisation, quizzes, modules, people["staff"],
+                       people["trainer"])
+    db.session.commit()
+    for person in (people["staff"], people["trainer"]):
+        factories.sign_in(client, person)
+        _count_cohort_page(client, small.id)  # warm up caches
+        assert _count_cohort_page(client, small.id) == _count_cohort_page(client, large.id)
+
+
+def test_module_and_quiz_lists_keep_wtforms_markup(app):
+    from wtforms.widgets import Select
+
+    from lms.cohorts.forms import QuizAssignmentForm
+
+    form = QuizAssignmentForm(meta={"csrf": False})
+    form.quiz_id.choices = [(1, 'Quiz <1> "a" & \'b\''), (2, "Second"), (3, "")]
+    form.quiz_id.data = 2
+    assert form.quiz_id() == Select()(form.quiz_id)
+    assert '<option selected value="2">Second</option>' in form.quiz_id()
+
+
+def test_cohort_page_grid_shows_marks_progress_and_counts(client, people):
+    from lms.attendance import services as attendance
+    from lms.content.progress import mark_complete
+    from tests.content import builders
+
+    module = builders.published_module("estonia", lessons=4)
+    cohort = cf.make_cohort(trainers=[people["trainer"]])
+    anna = cf.make_official_in(cohort, full_name="Anna <Asipovich>")
+    boris = cf.make_official_in(cohort, full_name="Boris Belski")
+    first, second = (cf.make_session(cohort, starts_at=dt.datetime(2027, 1, d, 7, tzinfo=dt.UTC))
+                     for d in (11, 12))
+    attendance.set_attendance(first, {anna.id: ("late", ""), boris.id: ("absent", "")},
+                              actor=people["staff"])
+    attendance.set_attendance(second, {anna.id: ("present", "")}, actor=people["staff"])
+    from lms.cohorts import services
+
+    services.assign_module(cohort, module, None, actor=people["staff"])
+    mark_complete(anna.id, module.lessons[0])
+    db.session.commit()
     factories.sign_in(client, people["staff"])
-    _count_cohort_page(client, small.id)  # warm up caches
-    assert _count_cohort_page(client, small.id) == _count_cohort_page(client, large.id)
+    page = client.get(f"/cohorts/{cohort.id}").text
+    anna_row = page.split("Anna &lt;Asipovich&gt;</th>")[1].split("</tr>")[0]
+    boris_row = page.split("Boris Belski</th>")[1].split("</tr>")[0]
+    assert '<td class="num">2 / 2</td>' in anna_row
+    assert ('<td><span class="status status-late">Late</span></td>'
+            '<td><span class="status status-present">Present</span></td>') in anna_row
+    assert '<td class="num">25%</td>' in anna_row
+    assert '<td class="num">0 / 2</td>' in boris_row
+    assert ('<td><span class="status status-absent">Absent</span></td><td>—</td>'
+            in boris_row)
+    assert '<td class="num">0%</td>' in boris_row
+    assert f'<input type="hidden" name="user_id" value="{boris.id}">' in boris_row
+    assert "Unenrol<span class=\"visually-hidden\"> Boris Belski</span>" in boris_row
 
 
 def test_home_page_lists_a_trainers_cohorts_and_an_officials_sessions(client, people):
