@@ -34,9 +34,24 @@ def register(app: Flask) -> None:
             "role_label": role_label,
         }
 
+    app.add_template_global(options, "options")
     app.add_template_filter(lambda value: format_datetime(value, "medium") if value else "",
                             "datetime")
     app.add_template_filter(lambda value: format_date(value, "medium") if value else "", "date")
+
+
+_OPTION = {False: Markup('<option value="%s">%s</option>'),
+           True: Markup('<option value="%s" selected>%s</option>')}
+
+
+def options(choices, selected=None) -> Markup:
+    """<option> elements for (value, label) pairs, values and labels escaped.
+
+    For long lists (a report's filter may offer thousands of cohorts), where a loop in the
+    template costs tens of milliseconds.
+    """
+    return Markup("").join(_OPTION[value == selected] % (value, label)
+                           for value, label in choices)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 from flask import (
     Blueprint,
@@ -56,30 +58,35 @@ def _reader() -> dict:
             "threshold": _threshold(), "exact": _exact(), "language": str(get_locale())}
 
 
-def _report(scope: Scope):
-    return dashboard.cached_report(scope, **_reader())
+def _from_report(scope: Scope, name: str, make):
+    """Something made from the report (the page's figures as HTML, one table), kept beside it.
 
-
-def _figures_html(scope: Scope, report) -> Markup:
-    """The dashboard's figures, tables and charts, rendered once per computed report.
-
-    A large programme's breakdowns (a row per cohort and per organisation) take longer to
-    render than the cached report takes to read, so the HTML is kept beside the report,
-    under the report's key and computation time.
+    A large programme's report takes longer to read back from the cache, and its tables to
+    render, than the page takes otherwise, so what is made from it is kept under the
+    report's key with the report's computation time, and used while that is fresh.
     """
     config = current_app.config
     seconds = config["REPORT_CACHE_SECONDS"]
-    key = (f"{dashboard.cache_key(scope, **_reader())}:html:"
-           f"{report.computed_at.isoformat()}")
-    html = cache.get(key) if seconds else None
-    if html is None:
-        html = render_template(
-            "reports/_figures.html", report=report, charts=_charts(report),
-            evaluation=evaluation.build(scope, threshold=_threshold(), exact=_exact()),
-            columns=dashboard.COLUMNS, args=scope.filters.to_args())
-        if seconds:
-            cache.set(key, html, timeout=seconds + config["REPORT_STALE_SECONDS"])
-    return Markup(html)  # noqa: S704 - rendered by our own autoescaping template
+    reader = _reader()
+    key = f"{dashboard.cache_key(scope, **reader)}:{name}"
+    kept = cache.get(key) if seconds else None
+    if kept is not None and now_utc() - kept[0] <= dt.timedelta(seconds=seconds):
+        return kept[1]
+    report = dashboard.cached_report(scope, **reader)
+    if kept is not None and kept[0] == report.computed_at:
+        return kept[1]  # the report is being recomputed: this was made from the one shown
+    made = make(report)
+    if seconds:
+        cache.set(key, (report.computed_at, made),
+                  timeout=seconds + config["REPORT_STALE_SECONDS"])
+    return made
+
+
+def _figures_html(scope: Scope, report) -> str:
+    return render_template(
+        "reports/_figures.html", report=report, charts=_charts(report),
+        evaluation=evaluation.build(scope, threshold=_threshold(), exact=_exact()),
+        columns=dashboard.COLUMNS, args=scope.filters.to_args())
 
 
 @bp.route("/")
@@ -90,7 +97,7 @@ def index():
     for error in errors:
         flash(_("A filter was not understood and is ignored: %(error)s", error=str(error)),
               "error")
-    report = _report(scope)
+    figures = _from_report(scope, "html", lambda report: _figures_html(scope, report))
     # The filters' choices: ids and names only (a programme may have thousands of cohorts).
     query = sa.select(Cohort.id, Cohort.name).order_by(Cohort.starts_on.desc())
     limit = report_cohorts(current_user)
@@ -100,8 +107,10 @@ def index():
     organisations = db.session.execute(
         sa.select(Organisation.id, Organisation.name).order_by(Organisation.name)).all()
     return render_template(
-        "reports/dashboard.html", report=report, filters=scope.filters, cohorts=cohorts,
-        figures=_figures_html(scope, report), organisations=organisations,
+        "reports/dashboard.html", filters=scope.filters, cohorts=cohorts,
+        # Rendered by our own autoescaping template (reports/_figures.html).
+        figures=Markup(figures), organisations=organisations,  # noqa: S704
+        exact=_exact(), threshold=_threshold(),
         regions=Region, levels=GovLevel, genders=Gender, args=scope.filters.to_args(),
         may_see_exact=can(current_user, Permission.REPORTS_EXACT),
     )
@@ -168,8 +177,7 @@ def table(table: str, extension: str):
     if table not in ("summary", "planned") and table not in dashboard.DIMENSION_LABELS:
         abort(404)
     scope, _errors = _scope()
-    report = _report(scope)
-    header, rows = _table(report, table)
+    header, rows = _from_report(scope, f"table:{table}", lambda report: _table(report, table))
     if extension == "csv":
         return _download(csv_bytes(header, rows), _filename(table, scope, "csv"),
                          "text/csv; charset=utf-8")

@@ -30,12 +30,14 @@ def _add_participation() -> None:
 
 
 def _age_cached_reports(seconds: int) -> None:
-    """Make every cached report look `seconds` older than it is."""
+    """Make every cached report, and what was made from it, look `seconds` older."""
     for key in list(cache.cache._cache):
-        report = cache.get(key)
-        if isinstance(report, dashboard.Report):
-            report.computed_at -= dt.timedelta(seconds=seconds)
-            cache.set(key, report)
+        value = cache.get(key)
+        if isinstance(value, dashboard.Report):
+            value.computed_at -= dt.timedelta(seconds=seconds)
+            cache.set(key, value)
+        elif isinstance(value, tuple):  # (the report's computation time, what was made)
+            cache.set(key, (value[0] - dt.timedelta(seconds=seconds), value[1]))
 
 
 def test_a_stale_report_is_shown_at_once_and_recomputed_after_the_response(make_app):
@@ -111,3 +113,11 @@ def test_the_rendered_figures_are_kept_with_the_report(make_app):
         # Another language is another rendering.
         client.post("/language", data={"language": "ru", "next": "/"})
         assert "Основные показатели" in client.get(f"/reports/?{YEAR}").get_data(as_text=True)
+
+
+def test_filter_choices_are_escaped_and_the_chosen_one_selected(app):
+    from lms.template_helpers import options
+
+    html = str(options([(1, "Grodno <b>&</b>"), (2, 'Say "hi"')], 2))
+    assert html == ('<option value="1">Grodno &lt;b&gt;&amp;&lt;/b&gt;</option>'
+                    '<option value="2" selected>Say &#34;hi&#34;</option>')
