@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
+import pytest
 import sqlalchemy as sa
 
 from lms.extensions import cache, db
@@ -40,37 +41,38 @@ def _age_cached_reports(seconds: int) -> None:
             cache.set(key, (value[0] - dt.timedelta(seconds=seconds), value[1]))
 
 
-def test_a_stale_report_is_shown_at_once_and_recomputed_after_the_response(make_app):
+@pytest.fixture
+def client(make_app):
+    """A staff member's client on an app that caches reports, with the small programme."""
     app = make_app(CACHE_TYPE="SimpleCache", REPORT_CACHE_SECONDS=60)
     with app.app_context():
         programme.build()
         client = app.test_client()
         factories.sign_in(client, factories.make_user("staff"))
-        assert TRAINED.format(7) in client.get(f"/reports/?{YEAR}").get_data(as_text=True)
-        _add_participation()
-        _age_cached_reports(120)
-
-        response = client.get(f"/reports/?{YEAR}")
-        # The stale figures come back at once, saying when they were computed...
-        assert TRAINED.format(7) in response.get_data(as_text=True)
-        assert "Figures as of" in response.get_data(as_text=True)
-        response.close()  # the server closes the response once it is sent: then it refreshes
-        # ...and the next reader sees the new participation.
-        assert TRAINED.format(8) in client.get(f"/reports/?{YEAR}").get_data(as_text=True)
+        yield client
 
 
-def test_a_fresh_report_is_not_recomputed(make_app):
-    app = make_app(CACHE_TYPE="SimpleCache", REPORT_CACHE_SECONDS=60)
-    with app.app_context():
-        programme.build()
-        client = app.test_client()
-        factories.sign_in(client, factories.make_user("staff"))
-        client.get(f"/reports/?{YEAR}").close()
-        _add_participation()
-        response = client.get(f"/reports/?{YEAR}")
-        assert TRAINED.format(7) in response.get_data(as_text=True)
-        response.close()
-        assert TRAINED.format(7) in client.get(f"/reports/?{YEAR}").get_data(as_text=True)
+def test_a_stale_report_is_shown_at_once_and_recomputed_after_the_response(client):
+    assert TRAINED.format(7) in client.get(f"/reports/?{YEAR}").get_data(as_text=True)
+    _add_participation()
+    _age_cached_reports(120)
+
+    response = client.get(f"/reports/?{YEAR}")
+    # The stale figures come back at once, saying when they were computed...
+    assert TRAINED.format(7) in response.get_data(as_text=True)
+    assert "Figures as of" in response.get_data(as_text=True)
+    response.close()  # the server closes the response once it is sent: then it refreshes
+    # ...and the next reader sees the new participation.
+    assert TRAINED.format(8) in client.get(f"/reports/?{YEAR}").get_data(as_text=True)
+
+
+def test_a_fresh_report_is_not_recomputed(client):
+    client.get(f"/reports/?{YEAR}").close()
+    _add_participation()
+    response = client.get(f"/reports/?{YEAR}")
+    assert TRAINED.format(7) in response.get_data(as_text=True)
+    response.close()
+    assert TRAINED.format(7) in client.get(f"/reports/?{YEAR}").get_data(as_text=True)
 
 
 def test_a_request_waits_for_the_report_another_is_computing(make_app):
@@ -97,22 +99,17 @@ def test_a_request_waits_for_the_report_another_is_computing(make_app):
         assert statements == []  # it did not compute the report a second time
 
 
-def test_the_rendered_figures_are_kept_with_the_report(make_app):
-    app = make_app(CACHE_TYPE="SimpleCache", REPORT_CACHE_SECONDS=60)
-    with app.app_context():
-        programme.build()
-        client = app.test_client()
-        factories.sign_in(client, factories.make_user("staff"))
-        first = client.get(f"/reports/?{YEAR}").get_data(as_text=True)
-        with count_queries() as statements:
-            again = client.get(f"/reports/?{YEAR}").get_data(as_text=True)
-        # The same figures, without asking the database for plans, feedback or attendance.
-        assert again == first
-        assert not [s for s in statements if "plans" in s or "survey" in s
-                    or "attendance_records" in s]
-        # Another language is another rendering.
-        client.post("/language", data={"language": "ru", "next": "/"})
-        assert "Основные показатели" in client.get(f"/reports/?{YEAR}").get_data(as_text=True)
+def test_the_rendered_figures_are_kept_with_the_report(client):
+    first = client.get(f"/reports/?{YEAR}").get_data(as_text=True)
+    with count_queries() as statements:
+        again = client.get(f"/reports/?{YEAR}").get_data(as_text=True)
+    # The same figures, without asking the database for plans, feedback or attendance.
+    assert again == first
+    assert not [s for s in statements if "plans" in s or "survey" in s
+                or "attendance_records" in s]
+    # Another language is another rendering.
+    client.post("/language", data={"language": "ru", "next": "/"})
+    assert "Основные показатели" in client.get(f"/reports/?{YEAR}").get_data(as_text=True)
 
 
 def test_filter_choices_are_escaped_and_the_chosen_one_selected(app):
