@@ -107,6 +107,7 @@ def register(app: Flask) -> None:
     from lms.content.cli import content_cli
     from lms.plans.cli import plans_cli
     from lms.quizzes.cli import quizzes_cli
+    from lms.reports.cli import reports_cli
     from lms.surveys.cli import surveys_cli
 
     app.cli.add_command(users_cli)
@@ -116,3 +117,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(plans_cli)
     app.cli.add_command(surveys_cli)
     app.cli.add_command(certificates_cli)
+    app.cli.add_command(reports_cli)

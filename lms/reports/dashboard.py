@@ -206,6 +206,13 @@ def _build_and_keep(key: str, scope: Scope, threshold: int, exact: bool) -> Repo
     return report
 
 
+def refresh(scope: Scope, *, viewer: int | None, threshold: int, exact: bool,
+            language: str) -> Report:
+    """Compute a report now and keep it, whatever the cache holds (for warming it)."""
+    key = cache_key(scope, viewer, threshold, exact, language)
+    return _build_and_keep(key, scope, threshold, exact)
+
+
 def _refresh_after_response(key: str, scope: Scope, threshold: int, exact: bool,
                             language: str) -> None:
     """Recompute a stale report once this response has been sent, if no one else is."""

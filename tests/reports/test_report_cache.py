@@ -118,3 +118,28 @@ def test_filter_choices_are_escaped_and_the_chosen_one_selected(app):
     html = str(options([(1, "Grodno <b>&</b>"), (2, 'Say "hi"')], 2))
     assert html == ('<option value="1">Grodno &lt;b&gt;&amp;&lt;/b&gt;</option>'
                     '<option value="2" selected>Say &#34;hi&#34;</option>')
+
+
+def test_warming_computes_the_first_dashboard_ahead_of_its_readers(make_app):
+    app = make_app(CACHE_TYPE="SimpleCache", REPORT_CACHE_SECONDS=60)
+    with app.app_context():
+        programme.build()
+        client = app.test_client()
+        factories.sign_in(client, factories.make_user("staff"))
+        result = app.test_cli_runner().invoke(args=["reports", "warm", "--language", "en"])
+        assert result.exit_code == 0, result.output
+        assert result.output.startswith("en: computed in")
+        with count_queries() as statements:
+            assert client.get("/reports/").status_code == 200
+        assert not [s for s in statements if "attendance_records" in s]
+        # Another language was not warmed: its reader computes it.
+        client.post("/language", data={"language": "ru", "next": "/"})
+        with count_queries() as statements:
+            assert client.get("/reports/").status_code == 200
+        assert [s for s in statements if "attendance_records" in s]
+
+
+def test_warming_needs_the_cache(make_app):
+    app = make_app(REPORT_CACHE_SECONDS=0)
+    result = app.test_cli_runner().invoke(args=["reports", "warm"])
+    assert result.exit_code != 0 and "not cached" in result.output
