@@ -74,6 +74,14 @@ def _insert(model, rows: list[dict]) -> None:
         db.session.execute(sa.insert(table), rows[start:start + CHUNK])
 
 
+def _refresh_statistics() -> None:
+    """Tell the query planner how much data there now is, as autovacuum would in a while:
+    plans made for the empty tables (nested loops over "a few" rows) are slow on millions."""
+    with db.engine.connect() as connection:
+        connection.execute(sa.text("ANALYZE"))
+        connection.commit()
+
+
 def _fix_sequences(*models) -> None:
     """Explicit ids were written; make PostgreSQL's sequences continue after them."""
     if db.engine.dialect.name != "postgresql":
@@ -206,6 +214,7 @@ def generate(officials: int, cohorts: int, *, sessions_per_cohort: int = 6,
     _insert(Attempt, attempts)
     _fix_sequences(User, Cohort, SeminarSession)
     db.session.commit()
+    _refresh_statistics()
     return Generated(officials, trainers, cohorts, len(session_rows), len(attendance),
                      len(progress), len(attempts))
 

@@ -79,14 +79,14 @@ def _average(total, count, digits):
     return None if not count or total is None else round(float(total) / count, digits)
 
 
-def _figures(key, part, att, mods, quiz, gain, sessions) -> Figures:
-    p, a, m, q, g = part.get(key), att.get(key), mods.get(key), quiz.get(key), gain.get(key)
-    trained = p.trained if p else 0
+def _figures(key, att, mods, quiz, gain, sessions) -> Figures:
+    a, m, q, g = att.get(key), mods.get(key), quiz.get(key), gain.get(key)
+    trained = a.trained if a else 0
     expected = (a.expected - a.excused) if a else 0
     people_in_gain = g.people if g else 0
     return Figures(
         trained=Cell(trained, trained),
-        participations=Cell(p.participations if p else 0, trained),
+        participations=Cell(a.participations if a else 0, trained),
         attendance_rate=Cell(_rate(a.attended, expected) if a else None,
                              a.people if a else 0),
         completion_rate=Cell(_rate(m.completed, m.assigned) if m else None,
@@ -120,8 +120,8 @@ class Report:
     computed_at: dt.datetime = field(default_factory=now_utc)
 
 
-FAMILIES = (queries.participation, queries.attendance, queries.module_completion,
-            queries.quiz_results, queries.knowledge_gain)
+FAMILIES = (queries.attendance, queries.module_completion, queries.quiz_results,
+            queries.knowledge_gain)
 
 
 class _Sum(dict):

@@ -31,7 +31,7 @@ class DonorSummary:
 def build(scope: Scope, *, threshold: int, exact: bool) -> DonorSummary:
     """Officials trained, sex by level of government, each person counted once."""
     queries.tune_for_reports()
-    by_person = queries.participation(scope)[queries.PERSON]
+    by_person = queries.attendance(scope)[queries.PERSON]
     by_gender = dashboard.collapse(by_person, lambda key: key[0])
     by_level = dashboard.collapse(by_person, lambda key: key[1])
     crossed = {key: row.trained

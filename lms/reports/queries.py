@@ -103,18 +103,25 @@ def held_session_conditions(scope: Scope) -> list:
 
 
 def local_month(column):
-    """"YYYY-MM" of a UTC timestamp, in the programme's time zone, in SQL."""
+    """The month of a UTC timestamp in the programme's time zone, as the integer YYYYMM, in
+    SQL (grouping by an integer is cheaper than by text); `month_name` spells it out."""
     from flask import current_app
 
     zone = current_app.config["BABEL_DEFAULT_TIMEZONE"]
     if db.engine.dialect.name == "postgresql":
-        return sa.func.to_char(sa.func.timezone(zone, column), "YYYY-MM")
+        local = sa.func.timezone(zone, column)
+        return sa.cast(sa.extract("year", local) * 100 + sa.extract("month", local), sa.Integer)
     # SQLite has no time zones: shift by the zone's offset now (Minsk has kept +3 since 2011).
     from zoneinfo import ZoneInfo
 
     offset = dt.datetime.now(ZoneInfo(zone)).utcoffset() or dt.timedelta(0)
     hours = int(offset.total_seconds() // 3600)
-    return sa.func.strftime("%Y-%m", column, f"{hours:+d} hours")
+    return sa.cast(sa.func.strftime("%Y%m", column, f"{hours:+d} hours"), sa.Integer)
+
+
+def month_name(month: int | None) -> str | None:
+    """"YYYY-MM" of a month worked out by `local_month`."""
+    return None if month is None else f"{month // 100:04d}-{month % 100:02d}"
 
 
 # ---------------------------------------------------------------------------------------
@@ -127,7 +134,7 @@ def local_month(column):
 # with UNION ALL and told apart by a `dimension` column.
 
 _KEY_TYPES = {"gender": sa.String, "gov_level": sa.String, "region": sa.String,
-              "organisation_id": sa.Integer, "cohort_id": sa.Integer, "month": sa.String}
+              "organisation_id": sa.Integer, "cohort_id": sa.Integer, "month": sa.Integer}
 # The person attributes' key names, in the order of PERSON_DIMENSIONS.
 _PERSON_KEYS = ("gender", "gov_level", "region", "organisation_id")
 
@@ -191,8 +198,10 @@ def _fan(branches: list[Branch]) -> dict:
     for row in db.session.execute(query):
         if row.dimension == PERSON:
             key = tuple(getattr(row, f"k_{name}") for name in _PERSON_KEYS)
+        elif row.dimension == "cohort":
+            key = row.k_cohort_id
         else:
-            key = getattr(row, f"k_{'cohort_id' if row.dimension == 'cohort' else 'month'}")
+            key = month_name(row.k_month)
         fanned[row.dimension][key] = row
     return fanned
 
@@ -223,54 +232,62 @@ def _by_official(facts, inner, outer) -> list[Branch]:
     ]
 
 
-def participation(scope: Scope) -> dict:
-    """Officials trained and participations, by person, cohort and month."""
-    held = _held_sessions(scope)
-    record = AttendanceRecord
-    facts = (
-        sa.select(record.user_id.label("user_id"), held.c.cohort_id, held.c.month,
-                  sa.func.count().label("participations"))
-        .select_from(record)
-        .join(held, held.c.id == record.session_id)
-        .where(record.status.in_(ATTENDED), *_people(scope, record.user_id))
-        .group_by(record.user_id, held.c.cohort_id, held.c.month)
-        .cte("participation_facts")
-    )
-    return _fan(_by_official(
-        facts,
-        (("participations", _count_sum(facts.c.participations)),),
-        (("trained", lambda c: sa.func.count()),
-         ("participations", lambda c: _count_sum(c.participations))),
-    ))
-
-
 def attendance(scope: Scope) -> dict:
-    """Places expected, attended and excused at sessions held, by person, cohort and month."""
+    """Participations and places at sessions held, by person, cohort and month.
+
+    One pass gathers, per official, cohort and month: the places expected (members of the
+    session's cohort enrolled by its end or marked for it), those attended and excused,
+    and the participations (every attendance marked present or late, a member's or not:
+    someone marked at a cohort's session after leaving it still took part).
+    """
     held = _held_sessions(scope)
     record = sa.orm.aliased(AttendanceRecord)
     attended = sa.case((record.status.in_(ATTENDED), 1), else_=0)
     excused = sa.case((record.status == Status.EXCUSED.value, 1), else_=0)
-    facts = (
+    zero = sa.literal(0)
+    places = (
         sa.select(CohortMember.user_id.label("user_id"), held.c.cohort_id, held.c.month,
-                  sa.func.count().label("expected"),
-                  sa.func.sum(attended).label("attended"),
-                  sa.func.sum(excused).label("excused"))
+                  sa.literal(1).label("expected"), attended.label("attended"),
+                  excused.label("excused"), attended.label("participations"))
         .select_from(held)
         .join(CohortMember, CohortMember.cohort_id == held.c.cohort_id)
         .outerjoin(record, sa.and_(record.session_id == held.c.id,
                                    record.user_id == CohortMember.user_id))
         .where(sa.or_(CohortMember.enrolled_at <= held.c.ends_at, record.id.is_not(None)),
                *_people(scope, CohortMember.user_id))
-        .group_by(CohortMember.user_id, held.c.cohort_id, held.c.month)
+    )
+    member = sa.orm.aliased(CohortMember)
+    not_member = ~sa.exists().where(member.cohort_id == held.c.cohort_id,
+                                    member.user_id == record.user_id)
+    others = (
+        sa.select(record.user_id.label("user_id"), held.c.cohort_id, held.c.month,
+                  zero.label("expected"), zero.label("attended"), zero.label("excused"),
+                  sa.literal(1).label("participations"))
+        .select_from(record)
+        .join(held, held.c.id == record.session_id)
+        .where(record.status.in_(ATTENDED), not_member, *_people(scope, record.user_id))
+    )
+    rows = sa.union_all(places, others).subquery("attendance_rows")
+    total = _count_sum
+    facts = (
+        sa.select(rows.c.user_id, rows.c.cohort_id, rows.c.month,
+                  *(total(rows.c[name]).label(name) for name in
+                    ("expected", "attended", "excused", "participations")))
+        .group_by(rows.c.user_id, rows.c.cohort_id, rows.c.month)
         .cte("attendance_facts")
     )
-    total = _count_sum
+    has_place = sa.case((facts.c.expected > 0, 1), else_=0)
+    took_part = sa.case((facts.c.participations > 0, 1), else_=0)
     return _fan(_by_official(
         facts,
         (("expected", total(facts.c.expected)), ("attended", total(facts.c.attended)),
-         ("excused", total(facts.c.excused))),
+         ("excused", total(facts.c.excused)),
+         ("participations", total(facts.c.participations)),
+         ("has_place", sa.func.max(has_place)), ("took_part", sa.func.max(took_part))),
         (("expected", lambda c: total(c.expected)), ("attended", lambda c: total(c.attended)),
-         ("excused", lambda c: total(c.excused)), ("people", lambda c: sa.func.count())),
+         ("excused", lambda c: total(c.excused)),
+         ("participations", lambda c: total(c.participations)),
+         ("people", lambda c: total(c.has_place)), ("trained", lambda c: total(c.took_part))),
     ))
 
 

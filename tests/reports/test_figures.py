@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import sqlalchemy as sa
 
 from lms.reports import dashboard, queries
 from lms.reports.filters import ReportFilters
@@ -104,3 +105,25 @@ def test_trainers_see_figures_of_their_own_cohorts_only(data):
     assert (totals.trained.value, totals.participations.value) == (4, 5)  # C1: S1 3, S2 2
     assert db.session.scalar(sa.select(sa.func.count()).select_from(report_cohorts(trainer)
                                                                      .subquery())) == 1
+
+
+def test_someone_who_left_the_cohort_still_took_part_but_holds_no_place(data):
+    """Leaving a cohort does not undo a session attended: the participation still counts,
+    while the attendance rate only counts the places of the cohort's members."""
+    from lms.cohorts.models import CohortMember
+    from lms.extensions import db
+
+    c1, _c2, _c3 = data["cohorts"]
+    db.session.execute(sa.delete(CohortMember).where(
+        CohortMember.cohort_id == c1.id, CohortMember.user_id == data["people"]["m1"].id))
+    db.session.commit()
+    report = _report(YEAR_2017)
+    totals = report.totals
+    assert (totals.trained.value, totals.participations.value) == (7, 9)  # as before
+    # m1's two places (present, absent) are gone: 8 of 11 places, f2 excused: 8 / 10.
+    assert totals.attendance_rate.value == 80.0
+    cohorts = {name: f for name, f in
+               next(b for b in report.breakdowns if b.dimension == "cohort").rows}
+    # m1 still took part at S1; C1's places: f1, f2 and n1 at two sessions, f2 excused once.
+    assert cohorts["C1"].trained.value == 4 and cohorts["C1"].participations.value == 5
+    assert cohorts["C1"].attendance_rate.value == 80.0  # f1 2, f2 1, n1 1: 4 of 5
