@@ -122,8 +122,7 @@ def test_someone_who_left_the_cohort_still_took_part_but_holds_no_place(data):
     assert (totals.trained.value, totals.participations.value) == (7, 9)  # as before
     # m1's two places (present, absent) are gone: 8 of 11 places, f2 excused: 8 / 10.
     assert totals.attendance_rate.value == 80.0
-    cohorts = {name: f for name, f in
-               next(b for b in report.breakdowns if b.dimension == "cohort").rows}
+    cohorts = dict(next(b for b in report.breakdowns if b.dimension == "cohort").rows)
     # m1 still took part at S1; C1's places: f1, f2 and n1 at two sessions, f2 excused once.
     assert cohorts["C1"].trained.value == 4 and cohorts["C1"].participations.value == 5
     assert cohorts["C1"].attendance_rate.value == 80.0  # f1 2, f2 1, n1 1: 4 of 5
