@@ -3,6 +3,7 @@ and translations looked up once per language."""
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 from babel.support import NullTranslations, Translations
@@ -40,18 +41,18 @@ def register(app: Flask) -> None:
     app.add_template_filter(lambda value: format_date(value, "medium") if value else "", "date")
 
 
-_OPTION = {False: Markup('<option value="%s">%s</option>'),
-           True: Markup('<option value="%s" selected>%s</option>')}
-
-
 def options(choices, selected=None) -> Markup:
     """<option> elements for (value, label) pairs, values and labels escaped.
 
     For long lists (a report's filter may offer thousands of cohorts), where a loop in the
-    template costs tens of milliseconds.
+    template, or Markup's own formatting, costs tens of milliseconds.
     """
-    return Markup("").join(_OPTION[value == selected] % (value, label)
-                           for value, label in choices)
+    parts = []
+    for value, label in choices:
+        mark = " selected" if value == selected else ""
+        parts.append(f'<option value="{html.escape(str(value))}"{mark}>'
+                     f'{html.escape(str(label))}</option>')
+    return Markup("".join(parts))  # noqa: S704 -- every value and label escaped above
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,9 @@ CHART_TITLES = {
     "month": _l("Officials trained by month"),
 }
 NOT_SET = _l("Not stated")
+# Rows of a breakdown table on one page of the dashboard (a programme may have thousands of
+# cohorts and organisations); the CSV and XLSX downloads carry them all.
+ROWS_PER_PAGE = 50
 
 # Columns of every breakdown table, in order: (key, label).
 COLUMNS = (
@@ -108,6 +111,32 @@ class Breakdown:
     @property
     def heading(self) -> str:
         return str(DIMENSION_HEADINGS[self.dimension])
+
+
+@dataclass(frozen=True)
+class TablePage:
+    """The rows of a long breakdown shown on one page of the dashboard."""
+
+    rows: list[tuple[str, Figures]]
+    number: int
+    pages: int
+    first: int  # 1-based position of the page's first row among all rows
+    total: int
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1 if self.rows else 0
+
+
+def page_of(breakdown: Breakdown, number: int) -> TablePage:
+    """One page of a breakdown's rows (the last page when `number` is past it); the
+    downloads always carry every row."""
+    per_page = ROWS_PER_PAGE
+    total = len(breakdown.rows)
+    pages = max(1, -(-total // per_page))
+    number = min(max(1, number), pages)
+    start = (number - 1) * per_page
+    return TablePage(breakdown.rows[start:start + per_page], number, pages, start + 1, total)
 
 
 @dataclass

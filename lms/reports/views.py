@@ -82,11 +82,25 @@ def _from_report(scope: Scope, name: str, make):
     return made
 
 
-def _figures_html(scope: Scope, report) -> str:
+def _table_pages() -> dict[str, int]:
+    """The page of each long breakdown table asked for (`cohort_page=3`); 1 by default."""
+    pages = {}
+    for dimension in dashboard.DIMENSION_LABELS:
+        value = request.args.get(f"{dimension}_page", "")
+        pages[dimension] = int(value) if value.isdigit() and int(value) > 0 else 1
+    return pages
+
+
+def _figures_html(scope: Scope, report, pages: dict[str, int]) -> str:
+    args = scope.filters.to_args()
+    if _exact():
+        args["exact"] = "1"
+    paged = {b.dimension: dashboard.page_of(b, pages[b.dimension]) for b in report.breakdowns}
     return render_template(
         "reports/_figures.html", report=report, charts=_charts(report),
         evaluation=evaluation.build(scope, threshold=_threshold(), exact=_exact()),
-        columns=dashboard.COLUMNS, args=scope.filters.to_args())
+        columns=dashboard.COLUMNS, args=scope.filters.to_args(), paged=paged,
+        page_args={**args, **{f"{d}_page": p.number for d, p in paged.items() if p.number > 1}})
 
 
 @bp.route("/")
@@ -97,9 +111,16 @@ def index():
     for error in errors:
         flash(_("A filter was not understood and is ignored: %(error)s", error=str(error)),
               "error")
-    figures = _from_report(scope, "html", lambda report: _figures_html(scope, report))
-    # The filters' choices: ids and names only (a programme may have thousands of cohorts).
-    query = sa.select(Cohort.id, Cohort.name).order_by(Cohort.starts_on.desc())
+    pages = _table_pages()
+    name = "html" + "".join(f":{d}={p}" for d, p in pages.items() if p > 1)
+    figures = _from_report(scope, name, lambda report: _figures_html(scope, report, pages))
+    # The filters' choices: ids and names only (a programme may have thousands of cohorts),
+    # the cohorts running in the period, and the one chosen whatever its dates.
+    f = scope.filters
+    running = sa.and_(Cohort.starts_on <= f.date_to, Cohort.ends_on >= f.date_from)
+    query = (sa.select(Cohort.id, Cohort.name)
+             .where(sa.or_(running, Cohort.id == f.cohort_id) if f.cohort_id else running)
+             .order_by(Cohort.starts_on.desc()))
     limit = report_cohorts(current_user)
     if limit is not None:
         query = query.where(Cohort.id.in_(limit))

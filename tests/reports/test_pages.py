@@ -149,3 +149,41 @@ def test_a_download_shows_what_the_page_showed_while_the_report_is_reused(make_a
         summary = _csv(client.get(f"/reports/tables/summary.csv?{YEAR}"))
         assert {row[0]: row[1] for row in summary[1:]}["Officials trained"] == "7"
         assert data["people"]
+
+
+def _gender_table(page: str) -> str:
+    section = page[page.index('id="by-gender"'):page.index('id="by-level"')]
+    return section[section.index("<table"):]
+
+
+def test_long_breakdown_tables_are_shown_a_page_at_a_time(staff_client, monkeypatch):
+    from lms.reports import dashboard
+
+    monkeypatch.setattr(dashboard, "ROWS_PER_PAGE", 2)
+    first = _gender_table(staff_client.get(f"/reports/?{YEAR}&level=").get_data(as_text=True))
+    assert ">Female<" in first and ">Male<" in first and ">Not stated<" not in first
+    assert "Rows 1–2 of 3" in first
+    # The next page keeps the filters and returns to the table.
+    assert ('href="/reports/?from=2017-01-01&amp;to=2017-12-31&amp;gender_page=2#by-gender"'
+            ' rel="next"') in first
+    second = _gender_table(staff_client.get(f"/reports/?{YEAR}&gender_page=2")
+                           .get_data(as_text=True))
+    assert ">Not stated<" in second and ">Female<" not in second
+    assert "Rows 3–3 of 3" in second and 'rel="prev"' in second and 'rel="next"' not in second
+    # A page past the end shows the last one; one that is not a number, the first.
+    past = staff_client.get(f"/reports/?{YEAR}&gender_page=99").get_data(as_text=True)
+    assert "Rows 3–3 of 3" in _gender_table(past)
+    assert "Rows 1–2 of 3" in _gender_table(
+        staff_client.get(f"/reports/?{YEAR}&gender_page=x").get_data(as_text=True))
+    # The download carries every row.
+    rows = _csv(staff_client.get(f"/reports/tables/gender.csv?{YEAR}"))
+    assert [row[0] for row in rows[1:]] == ["Female", "Male", "Not stated"]
+
+
+def test_the_cohort_filter_offers_the_cohorts_running_in_the_period(staff_client):
+    c1, c2, c3 = staff_client.data["cohorts"]
+    page = staff_client.get(f"/reports/?{YEAR}").get_data(as_text=True)
+    assert f'<option value="{c1.id}">C1</option>' in page
+    assert f'<option value="{c3.id}">' not in page  # December 2026
+    chosen = staff_client.get(f"/reports/?{YEAR}&cohort={c3.id}").get_data(as_text=True)
+    assert f'<option value="{c3.id}" selected>C3</option>' in chosen

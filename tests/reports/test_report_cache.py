@@ -117,7 +117,7 @@ def test_filter_choices_are_escaped_and_the_chosen_one_selected(app):
 
     html = str(options([(1, "Grodno <b>&</b>"), (2, 'Say "hi"')], 2))
     assert html == ('<option value="1">Grodno &lt;b&gt;&amp;&lt;/b&gt;</option>'
-                    '<option value="2" selected>Say &#34;hi&#34;</option>')
+                    '<option value="2" selected>Say &quot;hi&quot;</option>')
 
 
 def test_warming_computes_the_first_dashboard_ahead_of_its_readers(make_app):
