@@ -38,9 +38,14 @@ class Measurement:
 Step = Callable[[httpx.AsyncClient, dict], Awaitable[httpx.Response]]
 
 
-async def run(clients: list[tuple[httpx.AsyncClient, dict]], step: Step, *,
+async def run(clients: list[tuple[httpx.AsyncClient, dict]], step: Step | tuple[Step, ...], *,
               seconds: float, warmup: float = 1.0) -> Measurement:
-    """Each client loops `step` until time is up; only requests after the warm-up count."""
+    """Each client loops `step` until time is up; only requests after the warm-up count.
+
+    A tuple of steps is a sequence each client goes through in turn (a quiz started, then
+    submitted): every request in it is timed and counted on its own.
+    """
+    steps = step if isinstance(step, tuple) else (step,)
     started = time.perf_counter()
     measure_from = started + warmup
     stop_at = measure_from + seconds
@@ -51,20 +56,21 @@ async def run(clients: list[tuple[httpx.AsyncClient, dict]], step: Step, *,
     async def worker(client, state):
         nonlocal errors
         while time.perf_counter() < stop_at:
-            begin = time.perf_counter()
-            try:
-                response = await step(client, state)
-                ok = response.status_code < 400
-                count = response.headers.get("X-Query-Count")
-            except httpx.HTTPError:
-                ok, count = False, None
-            end = time.perf_counter()
-            if begin >= measure_from:
-                latencies.append((end - begin) * 1000)
-                if count is not None:
-                    queries.append(int(count))
-                if not ok:
-                    errors += 1
+            for part in steps:
+                begin = time.perf_counter()
+                try:
+                    response = await part(client, state)
+                    ok = response.status_code < 400
+                    count = response.headers.get("X-Query-Count")
+                except httpx.HTTPError:
+                    ok, count = False, None
+                end = time.perf_counter()
+                if begin >= measure_from:
+                    latencies.append((end - begin) * 1000)
+                    if count is not None:
+                        queries.append(int(count))
+                    if not ok:
+                        errors += 1
 
     await asyncio.gather(*(worker(client, state) for client, state in clients))
     return Measurement(len(latencies), errors, seconds, latencies, queries)

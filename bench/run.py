@@ -42,11 +42,13 @@ PORTS = {"lms": 5601, "plain": 5602, "table": 5603}
 DASHBOARD = "reporting dashboard"
 COLD = f"{DASHBOARD}, first view (computed, not cached)"
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+# Two requests in turn, each timed and counted: a quiz started, then submitted.
+START_AND_SUBMIT = "quiz start, then submission (each request)"
 # Pages an official uses: judged against the targets of the issue.
 # The dashboard computed cold for the large data set (the reports issue's target).
 COLD_TARGET_MS = 1000
 OFFICIAL_FACING = {"official home", "lesson page", "quiz attempt page", "answer save",
-                   "quiz start and submission", "self check-in"}
+                   START_AND_SUBMIT, "self check-in"}
 
 
 # ---------------------------------------------------------------------------------------
@@ -201,11 +203,14 @@ async def scenarios(fixture: Fixture) -> list[tuple[str, list, object]]:
             data={"csrf_token": state["csrf"], "sequence": str(state["sequence"])},
             headers={"Accept": "application/json"})
 
-    async def start_and_submit(client, state):
+    async def start(client, state):
         started = await client.post(f"/quizzes/{fixture.quiz_id}/start",
                                     data={"csrf_token": state["csrf"]})
-        attempt = started.headers["location"].rstrip("/").split("/")[-1]
-        return await client.post(f"/quizzes/attempts/{attempt}/submit",
+        state["started"] = started.headers.get("location", "").rstrip("/").split("/")[-1]
+        return started
+
+    async def submit(client, state):
+        return await client.post(f"/quizzes/attempts/{state['started']}/submit",
                                  data={"csrf_token": state["csrf"], "sequence": "1"})
 
     async def check_in(client, state):
@@ -228,7 +233,7 @@ async def scenarios(fixture: Fixture) -> list[tuple[str, list, object]]:
         ("quiz attempt page", officials,
          lambda client, state: client.get(f"/quizzes/attempts/{state['attempt']}")),
         ("answer save", officials, save),
-        ("quiz start and submission", officials, start_and_submit),
+        (START_AND_SUBMIT, officials, (start, submit)),
         ("self check-in", officials, check_in),
         ("trainer's register page", trainer,
          get(f"/sessions/{fixture.session_id}/register")),
