@@ -106,6 +106,9 @@ def from_environment(instance_path: Path, secret_key: str | None = None) -> dict
         "REPORT_STALE_SECONDS": int(os.environ.get("REPORT_STALE_SECONDS", "3600")),
         # The longest a report may take to compute: others asking for it wait this long.
         "REPORT_BUILD_SECONDS": int(os.environ.get("REPORT_BUILD_SECONDS", "120")),
+        # A report's figure families are computed side by side on this many database
+        # connections (1: one after the other, on the request's own connection).
+        "REPORT_QUERY_THREADS": int(os.environ.get("REPORT_QUERY_THREADS", "2")),
         # PostgreSQL memory for each sort or hash of a report's queries (its work_mem).
         "REPORT_WORK_MEM": os.environ.get("REPORT_WORK_MEM", "64MB"),
         # Where: this process's memory by default; "RedisCache" with CACHE_REDIS_URL shares

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import sqlalchemy as sa
@@ -89,7 +92,24 @@ def configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN" if _reading_request() else "BEGIN IMMEDIATE")
 
 
+_only_reading: contextvars.ContextVar[bool] = contextvars.ContextVar("only_reading",
+                                                                    default=False)
+
+
+@contextmanager
+def only_reading() -> Iterator[None]:
+    """Mark work that only reads (a report's queries run beside a request): on SQLite its
+    transactions begin deferred, like a GET page's, instead of taking the write lock."""
+    token = _only_reading.set(True)
+    try:
+        yield
+    finally:
+        _only_reading.reset(token)
+
+
 def _reading_request() -> bool:
     from flask import has_request_context, request
 
+    if _only_reading.get():
+        return True
     return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")

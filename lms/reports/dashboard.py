@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
-from lms.db import now_utc
+from lms.db import now_utc, only_reading
 from lms.extensions import cache
 from lms.reports import queries
 from lms.reports.queries import Scope
@@ -82,7 +83,7 @@ def _average(total, count, digits):
     return None if not count or total is None else round(float(total) / count, digits)
 
 
-def _figures(key, att, mods, quiz, gain, sessions) -> Figures:
+def _figures(key, att, gain, mods, quiz, sessions) -> Figures:
     a, m, q, g = att.get(key), mods.get(key), quiz.get(key), gain.get(key)
     trained = a.trained if a else 0
     expected = (a.expected - a.excused) if a else 0
@@ -149,8 +150,33 @@ class Report:
     computed_at: dt.datetime = field(default_factory=now_utc)
 
 
-FAMILIES = (queries.attendance, queries.module_completion, queries.quiz_results,
-            queries.knowledge_gain)
+# The costliest first, so that side by side they finish at about the same time.
+FAMILIES = (queries.attendance, queries.knowledge_gain, queries.module_completion,
+            queries.quiz_results)
+
+
+def _run_families(scope: Scope) -> list[dict]:
+    """Each family's rows, computed side by side on REPORT_QUERY_THREADS connections.
+
+    Every family is one query that reads on its own, so on a server with several cores the
+    report takes about as long as its costliest family instead of their sum. Each family's
+    figures are consistent in themselves, as they were when run one after the other (each
+    statement sees the data as it was when it began).
+    """
+    from flask import current_app
+
+    threads = current_app.config["REPORT_QUERY_THREADS"]
+    if threads <= 1:
+        return [family(scope) for family in FAMILIES]
+    app = current_app._get_current_object()
+
+    def compute(family):
+        with app.app_context(), only_reading():
+            queries.tune_for_reports()
+            return family(scope)
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        return list(pool.map(compute, FAMILIES))
 
 
 class _Sum(dict):
@@ -212,7 +238,7 @@ def build_report(scope: Scope, *, threshold: int, exact: bool,
     """Everything the dashboard shows: one aggregate query per figure family, whatever the
     number of officials, plus the sessions and the planned-against-delivered counts."""
     queries.tune_for_reports()
-    fanned = [family(scope) for family in FAMILIES]
+    fanned = _run_families(scope)
     sessions = queries.sessions_held(scope)
     totals = _figures(None, *_families_by(fanned, sessions, None))
     breakdowns = [_breakdown(d, _families_by(fanned, sessions, d), threshold, exact)
