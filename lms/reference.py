@@ -9,59 +9,48 @@ from wtforms import SelectChoice
 
 
 class Choice(enum.StrEnum):
-    """A fixed value stored as text, with a translatable label."""
+    """A fixed value stored as text, with a translatable label written beside it:
+    `PRESENT = "present", _l("Present")`."""
+
+    def __new__(cls, value: str, label=None):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member._label = label if label is not None else value
+        return member
 
     @property
     def label(self) -> str:
-        return str(LABELS[self])
+        return str(self._label)
 
     @classmethod
     def choices(cls) -> list[SelectChoice]:
-        return [SelectChoice(member.value, member.label) for member in cls]
+        """(value, label) for a select; labels stay lazy, so a form class may hold them."""
+        return [SelectChoice(member.value, member._label) for member in cls]
 
 
 class Region(Choice):
-    MINSK_CITY = "minsk-city"
-    BREST = "brest"
-    VITEBSK = "vitebsk"
-    GOMEL = "gomel"
-    GRODNO = "grodno"
-    MINSK = "minsk"
-    MOGILEV = "mogilev"
+    MINSK_CITY = "minsk-city", _l("Minsk city")
+    BREST = "brest", _l("Brest oblast")
+    VITEBSK = "vitebsk", _l("Vitebsk oblast")
+    GOMEL = "gomel", _l("Gomel oblast")
+    GRODNO = "grodno", _l("Grodno (Hrodna) oblast")
+    MINSK = "minsk", _l("Minsk oblast")
+    MOGILEV = "mogilev", _l("Mogilev (Mahilieu) oblast")
 
 
 class GovLevel(Choice):
-    CENTRAL = "central"
-    LOCAL = "local"
+    CENTRAL = "central", _l("Central (Republican)")
+    LOCAL = "local", _l("Local")
 
 
 class Gender(Choice):
-    FEMALE = "female"
-    MALE = "male"
-    NOT_STATED = "not-stated"
+    FEMALE = "female", _l("Female")
+    MALE = "male", _l("Male")
+    NOT_STATED = "not-stated", _l("Not stated")
 
 
 class Language(Choice):
-    EN = "en"
-    RU = "ru"
-    BE = "be"
-
-
-LABELS = {
-    Region.MINSK_CITY: _l("Minsk city"),
-    Region.BREST: _l("Brest oblast"),
-    Region.VITEBSK: _l("Vitebsk oblast"),
-    Region.GOMEL: _l("Gomel oblast"),
-    Region.GRODNO: _l("Grodno (Hrodna) oblast"),
-    Region.MINSK: _l("Minsk oblast"),
-    Region.MOGILEV: _l("Mogilev (Mahilieu) oblast"),
-    GovLevel.CENTRAL: _l("Central (Republican)"),
-    GovLevel.LOCAL: _l("Local"),
-    Gender.FEMALE: _l("Female"),
-    Gender.MALE: _l("Male"),
-    Gender.NOT_STATED: _l("Not stated"),
     # Each language is named in itself, so anyone can find their own.
-    Language.EN: "English",
-    Language.RU: "Русский",
-    Language.BE: "Беларуская",
-}
+    EN = "en", "English"
+    RU = "ru", "Русский"
+    BE = "be", "Беларуская"

@@ -21,17 +21,9 @@ from lms.forms_util import MultiCheckboxField
 from lms.reference import Gender, GovLevel, Language, Region
 from lms.security.permissions import Role
 
-ROLE_LABELS = {
-    Role.OFFICIAL: _l("Official"),
-    Role.TRAINER: _l("Trainer"),
-    Role.STAFF: _l("Programme staff"),
-    Role.ANALYST: _l("Monitoring and evaluation"),
-    Role.ADMIN: _l("Administrator"),
-}
-
 
 def role_label(role: str) -> str:
-    return str(ROLE_LABELS[Role(role)])
+    return Role(role).label
 
 
 def _blank(label) -> list[SelectChoice]:
@@ -92,7 +84,7 @@ class UserForm(FlaskForm):
     )
     roles = MultiCheckboxField(
         _l("Roles"),
-        choices=[SelectChoice(r.value, ROLE_LABELS[r]) for r in Role],
+        choices=Role.choices(),
         validators=[DataRequired(message=_l("Choose at least one role."))],
     )
     organisation_id = SelectField(_l("Organisation"), coerce=str, validators=[Optional()])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from enum import StrEnum
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -14,31 +13,19 @@ from lms import audit
 from lms.api.models import ApiToken
 from lms.db import now_utc
 from lms.extensions import db
+from lms.reference import Choice
 
 TOKEN_START = "lms_"  # noqa: S105 (a marker that makes leaked tokens easy to spot)
 PREFIX_LENGTH = 12  # "lms_" and 8 random characters
 MAX_DAYS = 366
 
 
-class Scope(StrEnum):
-    COHORTS = "cohorts:read"
-    ATTENDANCE = "attendance:read"
-    QUIZZES = "quizzes:read"
-    REPORTS = "reports:read"
-    XAPI = "xapi:read"
-
-    @property
-    def label(self) -> str:
-        return str(SCOPE_LABELS[self])
-
-
-SCOPE_LABELS = {
-    Scope.COHORTS: _l("Cohorts and their sessions"),
-    Scope.ATTENDANCE: _l("Attendance records"),
-    Scope.QUIZZES: _l("Quiz results"),
-    Scope.REPORTS: _l("Report figures"),
-    Scope.XAPI: _l("xAPI statements"),
-}
+class Scope(Choice):
+    COHORTS = "cohorts:read", _l("Cohorts and their sessions")
+    ATTENDANCE = "attendance:read", _l("Attendance records")
+    QUIZZES = "quizzes:read", _l("Quiz results")
+    REPORTS = "reports:read", _l("Report figures")
+    XAPI = "xapi:read", _l("xAPI statements")
 
 
 def hash_token(token: str) -> str:

@@ -10,25 +10,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import intpk, str80, str200, str255, timestamp, utc_datetime
 from lms.extensions import db
+from lms.reference import Choice
 
 
-class Status(enum.StrEnum):
-    PRESENT = "present"
-    LATE = "late"
-    ABSENT = "absent"
-    EXCUSED = "excused"
-
-    @property
-    def label(self) -> str:
-        return str(STATUS_LABELS[self])
-
-
-STATUS_LABELS = {
-    Status.PRESENT: _l("Present"),
-    Status.LATE: _l("Late"),
-    Status.ABSENT: _l("Absent"),
-    Status.EXCUSED: _l("Excused"),
-}
+class Status(Choice):
+    PRESENT = "present", _l("Present")
+    LATE = "late", _l("Late")
+    ABSENT = "absent", _l("Absent")
+    EXCUSED = "excused", _l("Excused")
 
 
 class Decision(enum.StrEnum):

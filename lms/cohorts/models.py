@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -11,24 +10,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import intpk, str80, str200, str255, timestamp, utc_datetime
 from lms.extensions import db
-from lms.reference import Region
+from lms.reference import Choice, Region
 
 
-class CohortLevel(enum.StrEnum):
-    CENTRAL = "central"
-    LOCAL = "local"
-    MIXED = "mixed"
-
-    @property
-    def label(self) -> str:
-        return str(COHORT_LEVEL_LABELS[self])
-
-
-COHORT_LEVEL_LABELS = {
-    CohortLevel.CENTRAL: _l("Central (Republican)"),
-    CohortLevel.LOCAL: _l("Local"),
-    CohortLevel.MIXED: _l("Mixed"),
-}
+class CohortLevel(Choice):
+    CENTRAL = "central", _l("Central (Republican)")
+    LOCAL = "local", _l("Local")
+    MIXED = "mixed", _l("Mixed")
 
 
 class Cohort(db.Model):

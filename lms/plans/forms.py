@@ -19,7 +19,6 @@ from lms.forms_util import MultiCheckboxField
 from lms.plans.models import (
     COMMENT_MAX,
     COMMENT_TOPICS,
-    PROGRESS_LABELS,
     SECTION_MAX,
     SECTIONS,
     PlanStatus,
@@ -105,7 +104,7 @@ def progress_form_class(milestones):
     for milestone in milestones:
         setattr(FollowUpForm, f"status_{milestone.id}", SelectField(
             _l("Progress of “%(title)s”", title=milestone.title),
-            choices=[SelectChoice(p.value, PROGRESS_LABELS[p]) for p in Progress]))
+            choices=Progress.choices()))
         setattr(FollowUpForm, f"comment_{milestone.id}", TextAreaField(
             _l("Comment on “%(title)s”", title=milestone.title),
             validators=[Optional(), Length(max=COMMENT_MAX)], render_kw={"rows": 2}))

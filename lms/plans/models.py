@@ -8,7 +8,6 @@ risks and indicators as text, and milestones as rows so that follow-ups can ask 
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -16,29 +15,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import intpk, str200, timestamp, utc_datetime
 from lms.extensions import db
+from lms.reference import Choice
 
 # The longest text a section or a comment may hold: a generous page count, not a novel.
 SECTION_MAX = 20_000
 COMMENT_MAX = 5_000
 
 
-class PlanStatus(enum.StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    ACCEPTED = "accepted"
+class PlanStatus(Choice):
+    DRAFT = "draft", _l("Draft")
+    SUBMITTED = "submitted", _l("Submitted for review")
+    RETURNED = "returned", _l("Returned for revision")
+    ACCEPTED = "accepted", _l("Accepted")
 
-    @property
-    def label(self) -> str:
-        return str(STATUS_LABELS[self])
-
-
-STATUS_LABELS = {
-    PlanStatus.DRAFT: _l("Draft"),
-    PlanStatus.SUBMITTED: _l("Submitted for review"),
-    PlanStatus.RETURNED: _l("Returned for revision"),
-    PlanStatus.ACCEPTED: _l("Accepted"),
-}
 
 # Authors may change the plan only in these states; a submitted plan waits for the trainer.
 EDITABLE = (PlanStatus.DRAFT, PlanStatus.RETURNED)
@@ -60,23 +49,11 @@ COMMENT_TOPICS = (
 )
 
 
-class Progress(enum.StrEnum):
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    DROPPED = "dropped"
-
-    @property
-    def label(self) -> str:
-        return str(PROGRESS_LABELS[self])
-
-
-PROGRESS_LABELS = {
-    Progress.NOT_STARTED: _l("Not started"),
-    Progress.IN_PROGRESS: _l("In progress"),
-    Progress.DONE: _l("Done"),
-    Progress.DROPPED: _l("Dropped"),
-}
+class Progress(Choice):
+    NOT_STARTED = "not_started", _l("Not started")
+    IN_PROGRESS = "in_progress", _l("In progress")
+    DONE = "done", _l("Done")
+    DROPPED = "dropped", _l("Dropped")
 
 
 class Plan(db.Model):

@@ -2,14 +2,18 @@
 
 import enum
 
+from flask_babel import lazy_gettext as _l
 
-class Role(enum.StrEnum):
-    OFFICIAL = "official"
-    TRAINER = "trainer"
-    STAFF = "staff"
-    ADMIN = "admin"
+from lms.reference import Choice
+
+
+class Role(Choice):
+    OFFICIAL = "official", _l("Official")
+    TRAINER = "trainer", _l("Trainer")
+    STAFF = "staff", _l("Programme staff")
+    ADMIN = "admin", _l("Administrator")
     # Monitoring and evaluation: reads reports with exact figures, small groups included.
-    ANALYST = "analyst"
+    ANALYST = "analyst", _l("Monitoring and evaluation")
 
 
 class Permission(enum.StrEnum):

@@ -9,7 +9,6 @@ holds no answer ids.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import secrets
 
 import sqlalchemy as sa
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import intpk, str200, timestamp
 from lms.extensions import db
+from lms.reference import Choice
 
 LANGUAGES = ("en", "ru", "be")
 # Tables without an insertion order on SQLite; the primary key is random.
@@ -28,23 +28,11 @@ def random_id() -> str:
     return secrets.token_hex(16)
 
 
-class QuestionKind(enum.StrEnum):
-    RATING = "rating"
-    SINGLE = "single"
-    MULTIPLE = "multiple"
-    TEXT = "text"
-
-    @property
-    def label(self) -> str:
-        return str(KIND_LABELS[self])
-
-
-KIND_LABELS = {
-    QuestionKind.RATING: _l("Rating from 1 to 5"),
-    QuestionKind.SINGLE: _l("One choice"),
-    QuestionKind.MULTIPLE: _l("Several choices"),
-    QuestionKind.TEXT: _l("Free text"),
-}
+class QuestionKind(Choice):
+    RATING = "rating", _l("Rating from 1 to 5")
+    SINGLE = "single", _l("One choice")
+    MULTIPLE = "multiple", _l("Several choices")
+    TEXT = "text", _l("Free text")
 
 
 class Translated:
