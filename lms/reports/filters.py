@@ -7,18 +7,33 @@ from dataclasses import asdict, dataclass, replace
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from lms.reference import Gender, GovLevel, Region
 
 FILTER_KEYS = ("from", "to", "cohort", "region", "level", "organisation", "gender")
 
 
-class FilterError(ValueError):
-    """A filter value that is not understood; `key` names the filter."""
+# The filters' names as the dashboard's form shows them.
+FILTER_LABELS = {"from": _l("From"), "to": _l("To"), "cohort": _l("Cohort"),
+                 "region": _l("Region"), "level": _l("Level of government"),
+                 "organisation": _l("Organisation"), "gender": _l("Gender")}
 
-    def __init__(self, key: str, message: str):
+
+class FilterError(ValueError):
+    """A filter value that is not understood; `key` names the filter.
+
+    Its text (in English, for the API's problem details) comes with a translated
+    description for people reading the dashboard.
+    """
+
+    def __init__(self, key: str, message: str, description=None):
         super().__init__(message)
         self.key = key
+        self.description = description if description is not None else message
+
+    def describe(self) -> str:
+        return str(self.description)
 
 
 @dataclass(frozen=True)
@@ -53,7 +68,10 @@ class ReportFilters:
             try:
                 values[key] = convert(raw)
             except (ValueError, TypeError):
-                errors.append(FilterError(key, f"{key}: {raw!r} is not a valid value"))
+                errors.append(FilterError(
+                    key, f"{key}: {raw!r} is not a valid value",
+                    _l("%(filter)s: “%(value)s” is not a valid value",
+                       filter=FILTER_LABELS[key], value=raw)))
 
         take("from", dt.date.fromisoformat)
         take("to", dt.date.fromisoformat)
@@ -77,7 +95,8 @@ class ReportFilters:
             gender=values.get("gender"),
         )
         if filters.date_to < filters.date_from:
-            errors.append(FilterError("to", "the period ends before it starts"))
+            errors.append(FilterError("to", "the period ends before it starts",
+                                      _l("the period ends before it starts")))
             filters = replace(filters, date_to=filters.date_from)
         return filters, errors
 

@@ -109,7 +109,7 @@ def index():
     """The dashboard: key figures, breakdowns with charts, planned against delivered."""
     scope, errors = _scope()
     for error in errors:
-        flash(_("A filter was not understood and is ignored: %(error)s", error=str(error)),
+        flash(_("A filter was not understood and is ignored: %(error)s", error=error.describe()),
               "error")
     pages = _table_pages()
     name = "html" + "".join(f":{d}={p}" for d, p in pages.items() if p > 1)

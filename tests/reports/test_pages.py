@@ -187,3 +187,12 @@ def test_the_cohort_filter_offers_the_cohorts_running_in_the_period(staff_client
     assert f'<option value="{c3.id}">' not in page  # December 2026
     chosen = staff_client.get(f"/reports/?{YEAR}&cohort={c3.id}").get_data(as_text=True)
     assert f'<option value="{c3.id}" selected>C3</option>' in chosen
+
+
+def test_a_bad_filter_is_named_in_the_readers_language(staff_client):
+    staff_client.post("/language", data={"language": "ru", "next": "/reports/"})
+    page = staff_client.get("/reports/?from=yesterday&to=2017-01-01&gender=robot").get_data(
+        as_text=True)
+    assert "С: «yesterday» — недопустимое значение" in page
+    assert "Пол: «robot» — недопустимое значение" in page
+    assert "is not a valid value" not in page
