@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from lms import audit
@@ -51,12 +51,12 @@ def import_gift(module, data: bytes | str, language: str, created_by) -> ImportR
     """
     bank = parse_gift(data)
     problems = [
-        GiftProblem(q.line, _("the category name is longer than %(n)d characters",
+        GiftProblem(q.line, _l("the category name is longer than %(n)d characters",
                               n=MAX_CATEGORY_LENGTH))
         for q in bank if q.category and len(q.category) > MAX_CATEGORY_LENGTH
     ]
     if not len(bank):
-        problems.append(GiftProblem(1, _("the file contains no questions")))
+        problems.append(GiftProblem(1, _l("the file contains no questions")))
     if problems:
         raise GiftError(problems)
     categories = {}
@@ -157,7 +157,7 @@ def parse_single_question(text: str) -> GiftQuestion:
     """Read exactly one question from GIFT text typed by a trainer."""
     bank = parse_gift(text)
     if len(bank) != 1:
-        raise GiftError([GiftProblem(1, _("write exactly one question"))])
+        raise GiftError([GiftProblem(1, _l("write exactly one question"))])
     return bank.questions[0]
 
 

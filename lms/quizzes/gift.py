@@ -17,10 +17,15 @@ such as a second answer block or an unescaped "#" inside feedback, are reported 
 """
 
 import codecs
+import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from flask_babel import force_locale, gettext
+from flask_babel.speaklater import LazyString
+from markupsafe import Markup, escape
 
 __all__ = [
     "BLANK",
@@ -63,6 +68,22 @@ _WEIGHT_RE = re.compile(r"[ \t\n\r\x0b\x00]*%([^%\s]*)%")
 _NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
+class _Message(LazyString):
+    """A problem's text, translated into the reader's language each time it is shown.
+
+    Flask-Babel's own lazy strings count as safe HTML in a template; this one is escaped like
+    any other text, because it quotes the trainer's file.
+    """
+
+    def __html__(self) -> Markup:
+        return escape(str(self))
+
+
+def _l(message: str, **variables) -> _Message:
+    """Mark a problem message for translation: lazy_gettext, escaped in pages."""
+    return _Message(gettext, message, **variables)
+
+
 # ---------------------------------------------------------------------------------------------
 # Data model
 # ---------------------------------------------------------------------------------------------
@@ -70,14 +91,18 @@ _NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 @dataclass(frozen=True)
 class GiftProblem:
-    """One thing wrong with a GIFT file, at a 1-based line number."""
+    """One thing wrong with a GIFT file, at a 1-based line number.
+
+    The parser's messages are lazy: a page shows them in the reader's language.
+    """
 
     line: int
-    message: str
+    message: str | LazyString
 
     def __str__(self) -> str:
-        """Show the problem the way a trainer reads it: "line 4: ..."."""
-        return f"line {self.line}: {self.message}"
+        """The problem in English, for logs and the command line: "line 4: ..."."""
+        with force_locale("en"):
+            return f"line {self.line}: {self.message}"
 
 
 class GiftError(ValueError):
@@ -259,9 +284,9 @@ def _decode(data: bytes | str) -> str:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as error:
             before = raw[: error.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-            message = (
-                f"the file is not valid UTF-8 (byte 0x{raw[error.start]:02X}); "
-                "save it as UTF-8 and import it again"
+            message = _l(
+                "the file is not valid UTF-8 (byte %(byte)s); save it as UTF-8 and import it again",
+                byte=f"0x{raw[error.start]:02X}",
             )
             raise GiftError([GiftProblem(before.count(b"\n") + 1, message)]) from None
     elif isinstance(data, str):
@@ -292,7 +317,9 @@ def _split_blocks(source: str, problems: list[GiftProblem]) -> Iterator[_Block |
         if line.startswith("//"):
             continue
         if _RESERVED_RE.search(line):
-            problems.append(GiftProblem(number, "the line contains a reserved character U+FDDx"))
+            problems.append(
+                GiftProblem(number, _l("the line contains a reserved character U+FDDx"))
+            )
         lines.append(_protect(line))
         numbers.append(number)
     if lines:
@@ -314,7 +341,7 @@ class _Context:
     text_format: str = DEFAULT_FORMAT
     first_problem: int = 0
 
-    def report(self, position: int, message: str) -> None:
+    def report(self, position: int, message: _Message) -> None:
         """Record a problem at the line of `position` in the block."""
         self.problems.append(GiftProblem(self.block.line_at(position), message))
 
@@ -353,8 +380,9 @@ def _split_answers(inner: str, offset: int, markers: str) -> list[_Piece]:
 
 
 def _is_number(text: str) -> bool:
-    """Whether `text` is a plain decimal number (no nan, inf or thousands separators)."""
-    return _NUMBER_RE.fullmatch(text) is not None
+    """Whether `text` is a plain decimal number (no nan, inf or thousands separators) that
+    a float holds: 1e999 is written like a number but reads as infinity."""
+    return _NUMBER_RE.fullmatch(text) is not None and math.isfinite(float(text))
 
 
 def _take_weight(ctx: _Context, piece: _Piece) -> tuple[float | None, str]:
@@ -364,11 +392,17 @@ def _take_weight(ctx: _Context, piece: _Piece) -> tuple[float | None, str]:
         return None, piece.body
     raw, rest = match.group(1), piece.body[match.end() :]
     if not _is_number(raw):
-        ctx.report(piece.position, f"answer weight %{_restore(raw)}% is not a number")
+        ctx.report(
+            piece.position,
+            _l("answer weight %%%(weight)s%% is not a number", weight=_restore(raw)),
+        )
         return None, rest
     weight = Decimal(raw)
     if not -100 <= weight <= 100:
-        ctx.report(piece.position, f"answer weight {raw}% is outside -100%..100%")
+        ctx.report(
+            piece.position,
+            _l("answer weight %(weight)s%% is outside -100%%..100%%", weight=raw),
+        )
     # Decimal keeps %33.33333% exactly 0.3333333, so writing it back gives the same float.
     return float(weight / 100), rest
 
@@ -389,7 +423,7 @@ def _split_feedback(ctx: _Context, piece: _Piece, body: str) -> tuple[str, str]:
     """Split "answer#feedback"; a second unescaped "#" is almost always a forgotten escape."""
     text, _, feedback = body.partition("#")
     if "#" in feedback:
-        ctx.report(piece.position, "unescaped '#' inside feedback; write \\# for a literal #")
+        ctx.report(piece.position, _l("unescaped '#' inside feedback; write \\# for a literal #"))
     return text, feedback
 
 
@@ -398,7 +432,7 @@ def _read_answer(ctx: _Context, piece: _Piece, body: str, fraction: float) -> Gi
     text_part, feedback_part = _split_feedback(ctx, piece, body)
     text, text_format = _formatted(text_part, ctx.text_format)
     if not text:
-        ctx.report(piece.position, "an answer has no text")
+        ctx.report(piece.position, _l("an answer has no text"))
     feedback, feedback_format = _formatted(feedback_part, ctx.text_format)
     return GiftAnswer(
         text=text,
@@ -443,21 +477,23 @@ def _parse_choice(ctx: _Context, inner: str, offset: int) -> dict:
     answers = []
     for piece in pieces:
         if not piece.marker:
-            ctx.report(piece.position, "text before the first answer: start answers with = or ~")
+            ctx.report(
+                piece.position, _l("text before the first answer: start answers with = or ~")
+            )
             continue
         fraction, body = _take_weight(ctx, piece)
         if piece.marker == "=":
             if fraction is not None and fraction != 1:
                 ctx.report(
                     piece.position,
-                    "'=' already marks a right answer; write partial credit as ~%50%answer",
+                    _l("'=' already marks a right answer; write partial credit as ~%50%answer"),
                 )
             fraction = 1.0
         answers.append(_read_answer(ctx, piece, body, fraction or 0.0))
     if ctx.failed:
         return {"qtype": qtype}
     if len(answers) < 2:
-        ctx.report(ctx.brace, "a choice question needs at least two answers")
+        ctx.report(ctx.brace, _l("a choice question needs at least two answers"))
     elif not single:
         _check_multiple_choice_weights(ctx, answers)
     return {"qtype": qtype, "answers": tuple(answers)}
@@ -469,11 +505,17 @@ def _check_multiple_choice_weights(ctx: _Context, answers: list[GiftAnswer]) -> 
     if total == 0:
         ctx.report(
             ctx.brace,
-            "the question has no right answer: mark one with = or give weights like ~%50%",
+            _l("the question has no right answer: mark one with = or give weights like ~%50%"),
         )
     # Moodle rounds the sum to whole percents, so 3 x %33.33333% is fine and 3 x %33% is not.
     elif abs(total - 100) >= 0.5:
-        ctx.report(ctx.brace, f"the positive weights add up to {total:g}%, they must make 100%")
+        ctx.report(
+            ctx.brace,
+            _l(
+                "the positive weights add up to %(total)s%%, they must make 100%%",
+                total=f"{total:g}",
+            ),
+        )
 
 
 def _parse_short_answer(ctx: _Context, inner: str, offset: int) -> dict:
@@ -484,10 +526,10 @@ def _parse_short_answer(ctx: _Context, inner: str, offset: int) -> dict:
         if fraction is None:
             fraction = 1.0
         elif fraction < 0:
-            ctx.report(piece.position, "short-answer weights must be between 0% and 100%")
+            ctx.report(piece.position, _l("short-answer weights must be between 0% and 100%"))
         answers.append(_read_answer(ctx, piece, body, fraction))
     if not ctx.failed and not any(answer.fraction == 1 for answer in answers):
-        ctx.report(ctx.brace, "no answer gives full credit; write one without a weight")
+        ctx.report(ctx.brace, _l("no answer gives full credit; write one without a weight"))
     return {"qtype": "short_answer", "answers": tuple(answers)}
 
 
@@ -497,7 +539,7 @@ def _parse_numerical(ctx: _Context, inner: str, offset: int) -> dict:
     body, body_offset = inner[skipped:], offset + skipped
     tilde = body.find("~")
     if tilde >= 0:
-        ctx.report(body_offset + tilde, "'~' is not allowed in a numerical question")
+        ctx.report(body_offset + tilde, _l("'~' is not allowed in a numerical question"))
         return {"qtype": "numerical"}
     answers = []
     for piece in _split_answers(body, body_offset, "="):
@@ -505,10 +547,10 @@ def _parse_numerical(ctx: _Context, inner: str, offset: int) -> dict:
         if fraction is None:
             fraction = 1.0
         elif fraction < 0:
-            ctx.report(piece.position, "numerical weights must be between 0% and 100%")
+            ctx.report(piece.position, _l("numerical weights must be between 0% and 100%"))
         spec, feedback_part = _split_feedback(ctx, piece, rest)
         numbers = _read_number_spec(spec.strip(_WS))
-        if isinstance(numbers, str):
+        if isinstance(numbers, _Message):
             ctx.report(piece.position, numbers)
             continue
         feedback, feedback_format = _formatted(feedback_part, ctx.text_format)
@@ -519,32 +561,36 @@ def _parse_numerical(ctx: _Context, inner: str, offset: int) -> dict:
         )
     if not ctx.failed:
         if not answers:
-            ctx.report(ctx.brace, "a numerical question needs at least one number after '#'")
+            ctx.report(ctx.brace, _l("a numerical question needs at least one number after '#'"))
         elif not any(answer.fraction == 1 for answer in answers):
-            ctx.report(ctx.brace, "no answer gives full credit; write one without a weight")
+            ctx.report(ctx.brace, _l("no answer gives full credit; write one without a weight"))
     return {"qtype": "numerical", "answers": tuple(answers)}
 
 
-def _read_number_spec(spec: str) -> dict[str, float] | str:
+def _read_number_spec(spec: str) -> dict[str, float] | _Message:
     """Read "value", "value:tolerance" or "min..max"; return the fields or an error message."""
     shown = _restore(spec)
     dots = spec.find("..", 1)  # like Moodle, a leading ".." is no range
     if dots > 0:
         low, high = spec[:dots].strip(_WS), spec[dots + 2 :].strip(_WS)
         if not (_is_number(low) and _is_number(high)):
-            return f"numerical range '{shown}' needs two numbers, like 1..5"
+            return _l("numerical range '%(range)s' needs two numbers, like 1..5", range=shown)
         if float(low) > float(high):
-            return f"numerical range '{shown}' starts above its end"
+            return _l("numerical range '%(range)s' starts above its end", range=shown)
         return {"minimum": float(low), "maximum": float(high)}
     value, colon, tolerance = (part.strip(_WS) for part in spec.partition(":"))
     if not value:
-        return "a numerical answer needs a number"
+        return _l("a numerical answer needs a number")
     if not _is_number(value):
-        return f"numerical answer '{_restore(value)}' is not a number"
+        return _l("numerical answer '%(answer)s' is not a number", answer=_restore(value))
     if colon and not _is_number(tolerance):
-        return f"tolerance '{_restore(tolerance)}' of numerical answer '{shown}' is not a number"
+        return _l(
+            "tolerance '%(tolerance)s' of numerical answer '%(answer)s' is not a number",
+            tolerance=_restore(tolerance),
+            answer=shown,
+        )
     if colon and float(tolerance) < 0:
-        return f"tolerance of numerical answer '{shown}' must not be negative"
+        return _l("tolerance of numerical answer '%(answer)s' must not be negative", answer=shown)
     return {"value": float(value), "tolerance": float(tolerance) if colon else 0.0}
 
 
@@ -553,23 +599,27 @@ def _parse_matching(ctx: _Context, inner: str, offset: int) -> dict:
     matches = []
     for piece in _split_answers(inner, offset, "="):
         if not piece.marker:
-            ctx.report(piece.position, "text before the first pair: start every pair with =")
+            ctx.report(piece.position, _l("text before the first pair: start every pair with ="))
             continue
         left, arrow, right = piece.body.partition("->")
         if not arrow:
-            ctx.report(piece.position, "matching pair has no '->'; write =question -> answer")
+            ctx.report(piece.position, _l("matching pair has no '->'; write =question -> answer"))
             continue
         if "#" in piece.body:
-            ctx.report(piece.position, "matching pairs cannot have feedback (#)")
+            ctx.report(piece.position, _l("matching pairs cannot have feedback (#)"))
             continue
         pair = GiftMatch(_restore(left).strip(_WS), _restore(right).strip(_WS))
         if not pair.left or not pair.right:
-            ctx.report(piece.position, "both sides of a matching pair need text")
+            ctx.report(piece.position, _l("both sides of a matching pair need text"))
         matches.append(pair)
     if not ctx.failed and len(matches) < _MIN_MATCHING_PAIRS:
         ctx.report(
             ctx.brace,
-            f"a matching question needs at least {_MIN_MATCHING_PAIRS} pairs, found {len(matches)}",
+            _l(
+                "a matching question needs at least %(needed)d pairs, found %(found)d",
+                needed=_MIN_MATCHING_PAIRS,
+                found=len(matches),
+            ),
         )
     return {"qtype": "matching", "matches": tuple(matches)}
 
@@ -578,7 +628,7 @@ def _parse_true_false(ctx: _Context, inner: str, offset: int) -> dict:
     """Read "{T}", "{FALSE}" or "{T#shown when wrong#shown when right}"."""
     word, *feedbacks = inner.split("#")
     if len(feedbacks) > 2:
-        ctx.report(ctx.brace, "true/false takes at most two feedbacks: {T#if wrong#if right}")
+        ctx.report(ctx.brace, _l("true/false takes at most two feedbacks: {T#if wrong#if right}"))
     feedbacks += ["", ""]
     wrong, wrong_format = _formatted(feedbacks[0], ctx.text_format)
     right, right_format = _formatted(feedbacks[1], ctx.text_format)
@@ -613,20 +663,22 @@ def _find_answer_block(ctx: _Context, text: str, start: int) -> tuple[int, int] 
     if opening < 0 and closing < 0:
         return -1, -1
     if closing < 0:
-        ctx.report(opening, "'{' is never closed; end the answers with '}' (or write \\{)")
+        ctx.report(opening, _l("'{' is never closed; end the answers with '}' (or write \\{)"))
         return None
     if opening < 0 or closing < opening:
-        ctx.report(closing, "'}' has no opening '{' (write \\} for a literal brace)")
+        ctx.report(closing, _l("'}' has no opening '{' (write \\} for a literal brace)"))
         return None
     nested = text.find("{", opening + 1, closing)
     if nested >= 0:
-        ctx.report(nested, "'{' inside the answers; close them first (or write \\{)")
+        ctx.report(nested, _l("'{' inside the answers; close them first (or write \\{)"))
         return None
     extra = [
         found for found in (text.find("{", closing), text.find("}", closing + 1)) if found >= 0
     ]
     if extra:
-        ctx.report(min(extra), "a question has only one {...}; write \\{ or \\} for literal braces")
+        ctx.report(
+            min(extra), _l("a question has only one {...}; write \\{ or \\} for literal braces")
+        )
         return None
     return opening, closing
 
@@ -657,7 +709,7 @@ def _parse_question(
     if text.startswith("::"):
         end = text.find("::", 2)
         if end < 0:
-            ctx.report(0, "the title is not closed; write ::title:: before the question")
+            ctx.report(0, _l("the title is not closed; write ::title:: before the question"))
             return None
         title, start = _restore(text[2:end]).strip(_WS), end + 2
 
@@ -684,7 +736,7 @@ def _parse_question(
         fields = _READERS[_classify(inner)](ctx, inner, opening + 1)
 
     if not question_text:
-        ctx.report(start, "the question has no text")
+        ctx.report(start, _l("the question has no text"))
     if ctx.failed:
         return None
     return GiftQuestion(
@@ -713,7 +765,7 @@ def parse_gift(data: bytes | str) -> GiftBank:
     for item in _split_blocks(source, problems):
         if isinstance(item, _CategoryLine):
             if not item.path:
-                problems.append(GiftProblem(item.line, "$CATEGORY: needs a category path"))
+                problems.append(GiftProblem(item.line, _l("$CATEGORY: needs a category path")))
             category = item.path
             continue
         question = _parse_question(item, category, problems)

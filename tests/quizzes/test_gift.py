@@ -495,6 +495,15 @@ def test_trainer_sees_line_of_numerical_answer_that_is_not_a_number():
     ]
 
 
+def test_a_number_too_large_for_the_bank_is_refused_where_it_is_written():
+    """1e999 looks like a number but would be stored as infinity, which no page or export
+    could show afterwards."""
+    assert problems_in("How big? {#\n=1e999\n=2..1e400\n}") == [
+        (2, "numerical answer '1e999' is not a number"),
+        (3, "numerical range '2..1e400' needs two numbers, like 1..5"),
+    ]
+
+
 def test_trainer_sees_bad_numerical_ranges_and_tolerances():
     assert problem_lines("A {#5..1}\n\nB {#1..x}\n\nC {#3:-1}\n\nD {#}\n\nE {#1 ~#no}") == [
         1,
