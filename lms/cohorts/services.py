@@ -16,10 +16,9 @@ from lms.accounts.models import Organisation, User, UserRole
 from lms.cohorts.models import Cohort, CohortMember, CohortModule, CohortQuiz, CohortTrainer
 from lms.cohorts.policy import is_member
 from lms.content.models import Module, ModuleTranslation
-from lms.content.progress import ModuleProgress, module_progress
+from lms.content.progress import ModuleProgress
 from lms.extensions import db
 from lms.quizzes.models import Quiz
-from lms.quizzes.results import QuizStanding, quiz_standings
 from lms.security.permissions import Role
 
 
@@ -213,16 +212,6 @@ class QuizChoice(NamedTuple):
     purpose: str
 
 
-def quiz_choices() -> list[QuizChoice]:
-    """Published quizzes, module by module: only the columns their labels need."""
-    return [QuizChoice(*row) for row in db.session.execute(
-        sa.select(Quiz.id, Quiz.module_id, Quiz.title, Quiz.purpose)
-        .join(Module, Module.id == Quiz.module_id)
-        .where(Quiz.is_published.is_(True))
-        .order_by(Module.position, Module.id, Quiz.title, Quiz.id)
-    )]
-
-
 # A translation's title and language are all module_title reads; its texts are large.
 _TITLES_ONLY = load_only(ModuleTranslation.module_id, ModuleTranslation.language,
                          ModuleTranslation.title)
@@ -277,10 +266,13 @@ class TrainerRow(NamedTuple):
     full_name: str
 
 
-def trainer_rows(cohort_id: int) -> list[TrainerRow]:
-    """The cohort's trainers' ids and names, in one query."""
-    return [TrainerRow(*row) for row in db.session.execute(
-        _page_queries()["trainers"], {"cohort_id": cohort_id})]
+def cohort_with_trainers(cohort_id: int) -> tuple[Cohort | None, list[TrainerRow]]:
+    """The cohort and its trainers' ids and names, in one query; (None, []) if there is none."""
+    rows = db.session.execute(_page_queries()["cohort"], {"cohort_id": cohort_id}).all()
+    if not rows:
+        return None, []
+    return rows[0][0], [TrainerRow(user_id, name) for _, user_id, name in rows
+                        if user_id is not None]
 
 
 class ModuleRow(NamedTuple):
@@ -320,76 +312,208 @@ class Overview:
     module_titles: list[tuple[int, str]]
     modules: list[ModuleRow]
     quizzes: list[QuizRow]
+    # The published quizzes the staff's form offers; empty when not asked for.
+    quiz_choices: list[QuizChoice]
     members: list[MemberRow]
     sessions: list[SessionRow]
     # Member id -> {session id: status}; a missing session has no mark.
     attendance: dict[int, dict[int, str]]
     # Member id -> sessions attended (present or late).
     attended: Counter
+    # Only (member, module) pairs with a lesson read; a missing pair has read none.
     progress: dict[tuple[int, int], ModuleProgress]
-    # Only (member, quiz) pairs with an attempt; a missing pair has not been started.
-    standings: dict[tuple[int, int], QuizStanding]
+    # (member, quiz) -> the best grade of a finished attempt; a missing pair has none yet.
+    best_grades: dict[tuple[int, int], float]
 
 
 ATTENDED = ("present", "late")
 
 
-def overview(cohort: Cohort, trainers: list[TrainerRow], language: str) -> Overview:
-    """The cohort page's data, in the same dozen queries however many members and sessions."""
+def overview(cohort: Cohort, trainers: list[TrainerRow], language: str, *,
+             with_quiz_choices: bool = False) -> Overview:
+    """The cohort page's data, in the same five queries however many members, sessions,
+    modules and quizzes: modules, quizzes, sessions, marks, and members with their progress
+    and grades.
+
+    The sessions and their marks stay two queries: joined, each mark would carry its
+    session's columns (a time to convert on every one of ~300 rows), which costs more than
+    the round trip it saves.
+    """
     queries, params = _page_queries(), {"cohort_id": cohort.id}
-    titles = module_titles(language)
-    title_of = dict(titles)
-    modules = [ModuleRow(module_id, due_on, title_of.get(module_id, ""))
-               for module_id, due_on in db.session.execute(queries["modules"], params)]
-    quizzes = [QuizRow(*row[:5], title_of.get(row[5], ""))
-               for row in db.session.execute(queries["quizzes"], params)]
-    people = member_rows(cohort.id)
-    sessions = [SessionRow(*row) for row in db.session.execute(queries["sessions"], params)]
+    # Plain rows on the session's connection: these statements load no ORM objects, so the
+    # ORM's handling of results (a good part of the cost of ~500 rows) is left out.
+    connection = db.session.connection()
+    titles, modules, lessons = _modules(connection.execute(queries["modules"], params).all(),
+                                        language)
+    quizzes, choices = _quizzes(
+        connection.execute(queries["quizzes"],
+                           {**params, "with_choices": with_quiz_choices}).all(),
+        dict(titles), with_quiz_choices)
     # Every mark is shown in the table, so every mark is loaded; the counts come from them.
+    sessions = [SessionRow(*row) for row in connection.execute(queries["sessions"], params).all()]
     attendance: dict[int, dict[int, str]] = {}
     attended: Counter = Counter()
-    for user_id, session_id, status in db.session.execute(queries["attendance"], params):
+    for user_id, session_id, status in connection.execute(queries["marks"], params).all():
         attendance.setdefault(user_id, {})[session_id] = status
         if status in ATTENDED:
             attended[user_id] += 1
-    ids = [p.id for p in people]
-    progress = module_progress(ids, [m.module_id for m in modules])
-    standings = quiz_standings(ids, [q.quiz_id for q in quizzes])
-    return Overview(cohort, trainers, titles, modules, quizzes, people, sessions, attendance,
-                    attended, progress, standings)
+    # A row per member and module read or quiz graded (one if neither), by name.
+    members: list[MemberRow] = []
+    progress: dict[tuple[int, int], ModuleProgress] = {}
+    best_grades: dict[tuple[int, int], float] = {}
+    grid = _members_grid(with_modules=bool(modules), with_quizzes=bool(quizzes))
+    for user_id, full_name, organisation, module_id, done, quiz_id, grade in connection.execute(
+            grid, params).all():
+        if not members or members[-1].id != user_id:
+            members.append(MemberRow(user_id, full_name, organisation))
+        if module_id is not None:
+            total = lessons.get(module_id, 0)
+            progress[(user_id, module_id)] = ModuleProgress(min(done, total), total)
+        elif quiz_id is not None:
+            best_grades[(user_id, quiz_id)] = grade
+    return Overview(cohort, trainers, titles, modules, quizzes, choices, members, sessions,
+                    attendance, attended, progress, best_grades)
+
+
+def _modules(rows, language: str) -> tuple[list[tuple[int, str]], list[ModuleRow],
+                                            dict[int, int]]:
+    """Every module's title (in module order), the cohort's modules (by due date) and their
+    lesson counts, from the rows of the "modules" query."""
+    modules: dict[int, tuple[int, str, str, dict[str, str]]] = {}
+    assigned: dict[int, dt.date | None] = {}
+    lessons: dict[int, int] = {}
+    for (module_id, position, slug, source, translation_language, title, cohort_module, due_on,
+         lesson_count) in rows:
+        titles = modules.setdefault(module_id, (position, slug, source, {}))[3]
+        if translation_language is not None:
+            titles[translation_language] = title
+        if cohort_module is not None:
+            assigned[module_id] = due_on
+            lessons[module_id] = lesson_count
+    # The rows come in the cohort's order; module order is by position, as module_titles.
+    in_order = sorted(modules.items(), key=lambda item: (item[1][0], item[0]))
+    titles = [(module_id, _title(by_language, language, source, slug))
+              for module_id, (_position, slug, source, by_language) in in_order]
+    title_of = dict(titles)
+    return (titles, [ModuleRow(m, due_on, title_of[m]) for m, due_on in assigned.items()],
+            lessons)
+
+
+def _quizzes(rows, module_titles: dict[int, str], with_choices: bool
+             ) -> tuple[list[QuizRow], list[QuizChoice]]:
+    """The cohort's quizzes (by due date) and, if asked, the published ones (in module
+    order), from the rows of the "quizzes" query."""
+    assigned: list[tuple[int, QuizRow]] = []
+    choices: list[QuizChoice] = []
+    for (quiz_id, module_id, title, purpose, is_published, cohort_quiz, due_on,
+         cohort_order) in rows:
+        if cohort_quiz is not None:
+            assigned.append((cohort_order, QuizRow(quiz_id, due_on, title, purpose, is_published,
+                                                   module_titles.get(module_id, ""))))
+        if with_choices and is_published:
+            choices.append(QuizChoice(quiz_id, module_id, title, purpose))
+    return [row for _, row in sorted(assigned, key=lambda pair: pair[0])], choices
 
 
 @cache
 def _page_queries() -> dict[str, sa.Select]:
     """The cohort page's statements, built once: building them costs more than running them."""
     from lms.attendance.models import AttendanceRecord, SeminarSession
+    from lms.content.models import Lesson
 
     cohort_id = sa.bindparam("cohort_id")
+    of_cohort_module = sa.and_(CohortModule.module_id == Module.id,
+                               CohortModule.cohort_id == cohort_id)
+    lesson_count = (sa.select(sa.func.count(Lesson.id)).where(Lesson.module_id == Module.id)
+                    .scalar_subquery())
+    of_cohort_quiz = sa.and_(CohortQuiz.quiz_id == Quiz.id, CohortQuiz.cohort_id == cohort_id)
     return {
         "members": sa.select(User.id, User.full_name, Organisation.name)
         .join(CohortMember, CohortMember.user_id == User.id)
         .outerjoin(Organisation, Organisation.id == User.organisation_id)
         .where(CohortMember.cohort_id == cohort_id)
         .order_by(User.full_name, User.id),
-        "trainers": sa.select(User.id, User.full_name)
-        .join(CohortTrainer, CohortTrainer.user_id == User.id)
-        .where(CohortTrainer.cohort_id == cohort_id)
+        "cohort": sa.select(Cohort, User.id, User.full_name)
+        .outerjoin(CohortTrainer, CohortTrainer.cohort_id == Cohort.id)
+        .outerjoin(User, User.id == CohortTrainer.user_id)
+        .where(Cohort.id == cohort_id)
         .order_by(CohortTrainer.user_id),
-        "modules": sa.select(CohortModule.module_id, CohortModule.due_on)
-        .where(CohortModule.cohort_id == cohort_id)
-        .order_by(CohortModule.due_on, CohortModule.module_id),
-        "quizzes": sa.select(CohortQuiz.quiz_id, CohortQuiz.due_on, Quiz.title, Quiz.purpose,
-                             Quiz.is_published, Quiz.module_id)
-        .join(Quiz, Quiz.id == CohortQuiz.quiz_id)
-        .where(CohortQuiz.cohort_id == cohort_id)
-        .order_by(CohortQuiz.due_on, CohortQuiz.quiz_id),
+        # Every module with its titles (as module_titles), and for the cohort's modules
+        # their due date and lesson count, in the cohort's order.
+        "modules": sa.select(Module.id, Module.position, Module.slug, Module.source_language,
+                             ModuleTranslation.language, ModuleTranslation.title,
+                             CohortModule.module_id, CohortModule.due_on,
+                             sa.case((CohortModule.module_id.is_not(None), lesson_count)))
+        .outerjoin(ModuleTranslation, ModuleTranslation.module_id == Module.id)
+        .outerjoin(CohortModule, of_cohort_module)
+        .order_by(CohortModule.due_on, CohortModule.module_id, Module.position, Module.id,
+                  ModuleTranslation.language),
+        # The cohort's quizzes and, for the staff's form, every published quiz in module
+        # order; the cohort's order (by due date) comes as a number.
+        "quizzes": sa.select(Quiz.id, Quiz.module_id, Quiz.title, Quiz.purpose,
+                             Quiz.is_published, CohortQuiz.quiz_id, CohortQuiz.due_on,
+                             sa.func.row_number().over(
+                                 order_by=(CohortQuiz.due_on, CohortQuiz.quiz_id)))
+        .join(Module, Module.id == Quiz.module_id)
+        .outerjoin(CohortQuiz, of_cohort_quiz)
+        .where(sa.or_(CohortQuiz.quiz_id.is_not(None),
+                      sa.and_(sa.bindparam("with_choices", type_=sa.Boolean),
+                              Quiz.is_published.is_(True))))
+        .order_by(Module.position, Module.id, Quiz.title, Quiz.id),
         # Only the columns the list and the table headings show.
         "sessions": sa.select(SeminarSession.id, SeminarSession.title, SeminarSession.starts_at,
                               SeminarSession.timezone, SeminarSession.city)
         .where(SeminarSession.cohort_id == cohort_id)
         .order_by(SeminarSession.starts_at),
-        "attendance": sa.select(AttendanceRecord.user_id, AttendanceRecord.session_id,
-                                AttendanceRecord.status)
+        "marks": sa.select(AttendanceRecord.user_id, AttendanceRecord.session_id,
+                           AttendanceRecord.status)
         .join(SeminarSession, SeminarSession.id == AttendanceRecord.session_id)
         .where(SeminarSession.cohort_id == cohort_id),
     }
+
+
+@cache
+def _members_grid(*, with_modules: bool, with_quizzes: bool) -> sa.Select:
+    """The cohort's members by name, each with a row per module of the cohort they have read
+    in (module_id, lessons done) and per quiz of it they have a grade in (quiz_id, best
+    grade); built once for each case. A cohort without modules or quizzes leaves that part
+    out, which PostgreSQL would otherwise still plan."""
+    from lms.content.models import LessonProgress
+    from lms.quizzes.models import FINISHED, Attempt
+
+    cohort_id = sa.bindparam("cohort_id")
+    no_number, no_grade = sa.cast(sa.null(), sa.Integer), sa.cast(sa.null(), Attempt.grade.type)
+    facts = []
+    if with_modules:
+        facts.append(
+            sa.select(LessonProgress.user_id, LessonProgress.module_id.label("module_id"),
+                      sa.func.count().label("done"), no_number.label("quiz_id"),
+                      no_grade.label("best_grade"))
+            .join(CohortMember, sa.and_(CohortMember.cohort_id == cohort_id,
+                                        CohortMember.user_id == LessonProgress.user_id))
+            .join(CohortModule, sa.and_(CohortModule.cohort_id == cohort_id,
+                                        CohortModule.module_id == LessonProgress.module_id))
+            .where(LessonProgress.completed_at.is_not(None))
+            .group_by(LessonProgress.user_id, LessonProgress.module_id))
+    if with_quizzes:
+        facts.append(
+            sa.select(Attempt.user_id, no_number.label("module_id"), no_number.label("done"),
+                      Attempt.quiz_id.label("quiz_id"),
+                      sa.func.max(Attempt.grade).label("best_grade"))
+            .join(CohortMember, sa.and_(CohortMember.cohort_id == cohort_id,
+                                        CohortMember.user_id == Attempt.user_id))
+            .join(CohortQuiz, sa.and_(CohortQuiz.cohort_id == cohort_id,
+                                      CohortQuiz.quiz_id == Attempt.quiz_id))
+            .where(Attempt.state == FINISHED, Attempt.grade.is_not(None))
+            .group_by(Attempt.user_id, Attempt.quiz_id))
+    query = (sa.select(User.id, User.full_name, Organisation.name)
+             .join(CohortMember, CohortMember.user_id == User.id)
+             .outerjoin(Organisation, Organisation.id == User.organisation_id)
+             .where(CohortMember.cohort_id == cohort_id)
+             .order_by(User.full_name, User.id))
+    if not facts:
+        return query.add_columns(no_number.label("module_id"), no_number.label("done"),
+                                 no_number.label("quiz_id"), no_grade.label("best_grade"))
+    rows = (sa.union_all(*facts) if len(facts) > 1 else facts[0]).subquery("facts")
+    return (query.add_columns(rows.c.module_id, rows.c.done, rows.c.quiz_id, rows.c.best_grade)
+            .outerjoin(rows, rows.c.user_id == User.id))

@@ -58,13 +58,14 @@ def module_title(module) -> str:
     return services.module_title(module, _language())
 
 
-def _quiz_labels(module_titles: list[tuple[int, str]]) -> list[tuple[int, str]]:
+def _quiz_labels(module_titles: list[tuple[int, str]],
+                 quizzes: list[services.QuizChoice]) -> list[tuple[int, str]]:
     """The published quizzes as "module: quiz (purpose)", each label translated once."""
     modules = dict(module_titles)
     purposes = {value: str(label) for value, label in PURPOSE_LABELS.items()}
     return [(q.id, f"{modules.get(q.module_id, '')}: {q.title} "
                    f"({purposes.get(q.purpose, q.purpose)})")
-            for q in services.quiz_choices()]
+            for q in quizzes]
 
 
 @bp.route("")
@@ -133,24 +134,29 @@ def archive(cohort_id: int):
 @requires(Permission.COHORTS_VIEW)
 def show(cohort_id: int):
     """Members with each person's attendance, module progress and quiz grades in one table."""
-    # The cohort alone, and its trainers as rows: the page loads the rest as columns it shows.
-    cohort = db.session.get(Cohort, cohort_id)
+    # The cohort and its trainers as rows, in one query: the page loads the rest as the
+    # columns it shows.
+    cohort, trainers = services.cohort_with_trainers(cohort_id)
     if cohort is None:
         abort(404)
-    trainers = services.trainer_rows(cohort.id)
     if not policy.can_view_cohort(_me(), cohort, {t.id for t in trainers}):
         abort(403)
-    data = services.overview(cohort, trainers, _language())
     can_manage = policy.sees_every_cohort(_me())
-    module_form = quiz_form = None
+    data = services.overview(cohort, trainers, _language(), with_quiz_choices=can_manage)
+    # Every staff form on the page (archive, assign, remove, unenrol) carries the same CSRF
+    # field (Flask-WTF has one token a session): written once.
+    csrf_field = ConfirmForm().hidden_tag("csrf_token")
+    module_form = quiz_form = unenrol = None
     if can_manage:
         module_form = ModuleAssignmentForm()
         module_form.module_id.choices = data.module_titles
         quiz_form = QuizAssignmentForm()
-        quiz_form.quiz_id.choices = _quiz_labels(data.module_titles)
+        quiz_form.quiz_id.choices = _quiz_labels(data.module_titles, data.quiz_choices)
+        unenrol = grid.Unenrol(url_for("cohorts.unenrol", cohort_id=cohort.id), _("Unenrol"),
+                               csrf_field)
     return render_template("cohorts/show.html", cohort=cohort, data=data,
-                           cells=grid.member_cells(data, status_labels()),
-                           module_form=module_form, quiz_form=quiz_form, confirm=ConfirmForm(),
+                           member_rows=grid.member_rows(data, status_labels(), unenrol),
+                           module_form=module_form, quiz_form=quiz_form, csrf_field=csrf_field,
                            can_manage=can_manage)
 
 

@@ -178,6 +178,60 @@ def test_cohort_page_runs_the_same_queries_for_10_and_500_members(client, people
         assert _count_cohort_page(client, small.id) == _count_cohort_page(client, large.id)
 
 
+def test_cohort_page_runs_the_same_queries_with_or_without_modules_and_quizzes(client, people):
+    from tests.content import builders
+    from tests.quizzes import factories as qf
+
+    organisation = factories.make_organisation()
+    quizzes = [qf.make_quiz(purpose="pre_test")]
+    modules = [builders.published_module("estonia")]
+    empty = cf.make_cohort(trainers=[people["trainer"]])
+    with_modules = _cohort_of(3, 1, organisation, [], modules, people["staff"], people["trainer"])
+    with_both = _cohort_of(3, 2, organisation, quizzes, modules, people["staff"],
+                           people["trainer"])
+    db.session.commit()
+    for person in (people["staff"], people["trainer"]):
+        factories.sign_in(client, person)
+        _count_cohort_page(client, with_both.id)  # warm up caches
+        counts = {_count_cohort_page(client, c.id) for c in (empty, with_modules, with_both)}
+        assert len(counts) == 1
+
+
+def test_cohort_page_lists_modules_and_quizzes_by_due_date_and_offers_them_in_module_order(
+        client, people):
+    from lms.cohorts import services
+    from tests.content import builders
+    from tests.quizzes import factories as qf
+
+    estonia = builders.published_module("estonia", title="Estonian state", order=1)
+    serbia = builders.published_module("serbia", title="Serbian reform", order=2)
+    zeta = qf.make_quiz(estonia, title="Zeta check")
+    alpha = qf.make_quiz(estonia, title="Alpha check")
+    cohort = cf.make_cohort(trainers=[people["trainer"]])
+    cf.make_official_in(cohort, full_name="Anna Asipovich")
+    services.assign_module(cohort, serbia, dt.date(2027, 1, 10), actor=people["staff"])
+    services.assign_module(cohort, estonia, dt.date(2027, 1, 20), actor=people["staff"])
+    services.assign_quiz(cohort, alpha, dt.date(2027, 1, 25), actor=people["staff"])
+    services.assign_quiz(cohort, zeta, dt.date(2027, 1, 15), actor=people["staff"])
+    db.session.commit()
+    factories.sign_in(client, people["staff"])
+    page = client.get(f"/cohorts/{cohort.id}").text
+
+    modules = page.split('id="modules-heading"')[1].split("</section>")[0]
+    listed, offered = modules.split("<select")
+    assert listed.index("Serbian reform") < listed.index("Estonian state")
+    assert offered.index("Estonian state") < offered.index("Serbian reform")
+    quizzes = page.split('id="quizzes-heading"')[1].split("</section>")[0]
+    listed, offered = quizzes.split("<select")
+    assert listed.index("Zeta check") < listed.index("Alpha check")
+    assert offered.index("Estonian state: Alpha check") < offered.index(
+        "Estonian state: Zeta check")
+    headings = page.split("<thead>")[1].split("</thead>")[0]
+    columns = ["Serbian reform", "Estonian state", "Zeta check (best grade)",
+               "Alpha check (best grade)"]
+    assert sorted(columns, key=headings.index) == columns
+
+
 def test_module_and_quiz_lists_keep_wtforms_markup(app):
     from wtforms.widgets import Select
 
