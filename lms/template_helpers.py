@@ -75,7 +75,8 @@ class LanguageSwitch:
     language: _LanguageField
 
 
-_HIDDEN = Markup('<input id="{name}" name="{name}" type="hidden" value="{value}">')
+# Hidden fields carry no id: ids must be unique on a page, and every page has the switch.
+_HIDDEN = Markup('<input name="{name}" type="hidden" value="{value}">')
 
 
 def _language_form() -> LanguageSwitch:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     HiddenField,
@@ -17,7 +16,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 
 from lms.accounts import services
 from lms.accounts.models import NAME_MAX
-from lms.forms_util import MultiCheckboxField
+from lms.forms_util import Form, MultiCheckboxField
 from lms.reference import Gender, GovLevel, Language, Region
 from lms.security.permissions import Role
 
@@ -30,14 +29,14 @@ def _blank(label) -> list[SelectChoice]:
     return [SelectChoice("", label)]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=255)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     next = HiddenField()
     submit = SubmitField(_l("Sign in"))
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(min=services.PASSWORD_MIN, max=services.PASSWORD_MAX)],
@@ -65,7 +64,7 @@ class ChangePasswordForm(NewPasswordForm):
             raise ValidationError(_l("The current password is not correct."))
 
 
-class OwnProfileForm(FlaskForm):
+class OwnProfileForm(Form):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=NAME_MAX)])
     position = StringField(_l("Position"), validators=[Optional(), Length(max=NAME_MAX)])
     gender = SelectField(_l("Gender"), choices=Gender.choices)
@@ -73,7 +72,7 @@ class OwnProfileForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     """An administrator's form for another person's account."""
 
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=NAME_MAX)])
@@ -121,7 +120,7 @@ class UserForm(FlaskForm):
         )
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=255)])
     level = SelectField(_l("Level of government"), choices=GovLevel.choices)
     region = SelectField(_l("Region"), validators=[Optional()])
@@ -143,13 +142,13 @@ class OrganisationForm(FlaskForm):
             raise ValidationError(_l("An organisation with this name already exists."))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """An empty form whose only job is to carry the CSRF token of a POST button."""
 
     submit = SubmitField(_l("Confirm"))
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     language = SelectField(_l("Language"), choices=Language.choices)
     next = HiddenField()
     submit = SubmitField(_l("Change language"))

@@ -1,15 +1,14 @@
 """The form to create a personal access token."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectChoice, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from lms.api.tokens import MAX_DAYS, Scope
-from lms.forms_util import MultiCheckboxField
+from lms.forms_util import Form, MultiCheckboxField
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)],
                        description=_l("What the token is for, e.g. the ministry's data "
                                       "warehouse."))
@@ -21,5 +20,5 @@ class TokenForm(FlaskForm):
     submit = SubmitField(_l("Create token"))
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     submit = SubmitField(_l("Revoke"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo, available_timezones
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
     HiddenField,
@@ -19,9 +18,10 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
 from lms.accounts.forms import MultiCheckboxField
+from lms.forms_util import Form
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     starts_local = DateTimeLocalField(_l("Starts"), format="%Y-%m-%dT%H:%M",
                                       validators=[DataRequired()])
@@ -55,13 +55,13 @@ class SessionForm(FlaskForm):
             raise ValidationError(_l("The end must be after the start."))
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(Form):
     code = StringField(_l("Check-in code"), validators=[DataRequired(), Length(max=12)],
                        description=_l("The six digits shown on the screen."))
     session_id = HiddenField()
     submit = SubmitField(_l("Check in"))
 
 
-class ApologyForm(FlaskForm):
+class ApologyForm(Form):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=1000)])
     submit = SubmitField(_l("Send apology"))

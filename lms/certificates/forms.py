@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from lms.forms_util import Form
 
-class RuleForm(FlaskForm):
+
+class RuleForm(Form):
     min_attendance_percent = IntegerField(
         _l("Minimum attendance (%)"), validators=[Optional(), NumberRange(min=1, max=100)],
         description=_l("Of the cohort's sessions held so far, the share the official attended "
@@ -18,13 +19,13 @@ class RuleForm(FlaskForm):
     submit = SubmitField(_l("Save the rules"))
 
 
-class IssueForm(FlaskForm):
+class IssueForm(Form):
     user_id = SelectField(_l("Official"), coerce=int, validators=[DataRequired()])
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=1000)])
     submit = SubmitField(_l("Issue by hand"))
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=1000)])
     submit = SubmitField(_l("Revoke the certificate"))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from markupsafe import Markup
 from wtforms import (
@@ -20,10 +19,11 @@ from wtforms.widgets import Select
 from lms.accounts.forms import MultiCheckboxField
 from lms.cohorts import services
 from lms.cohorts.models import CohortLevel
+from lms.forms_util import Form
 from lms.reference import Region
 
 
-class CohortForm(FlaskForm):
+class CohortForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)],
                        description=_l("E.g. Deputy heads of Republican bodies, Minsk, January."))
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
@@ -73,19 +73,19 @@ class ListSelect(Select):
         return OPTION[choice.selected] % (value, choice.label or choice.value)
 
 
-class ModuleAssignmentForm(FlaskForm):
+class ModuleAssignmentForm(Form):
     module_id = SelectField(_l("Module"), coerce=int, widget=ListSelect())
     due_on = DateField(_l("Due date"), validators=[Optional()])
     submit = SubmitField(_l("Assign module"))
 
 
-class QuizAssignmentForm(FlaskForm):
+class QuizAssignmentForm(Form):
     quiz_id = SelectField(_l("Quiz"), coerce=int, widget=ListSelect())
     due_on = DateField(_l("Due date"), validators=[Optional()])
     submit = SubmitField(_l("Assign quiz"))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(
         _l("CSV or XLSX file"), validators=[FileRequired(_l("Choose a file."))],
         description=_l("Columns: full name, email, organisation, position, level of "

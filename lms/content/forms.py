@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -17,7 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from lms.content.course_files import COUNTRIES, LESSON_KINDS, TOPICS
-from lms.forms_util import MultiCheckboxField
+from lms.forms_util import Form, MultiCheckboxField
 from lms.reference import Language
 
 COUNTRY_LABELS = {
@@ -49,7 +48,7 @@ def _choices(labels: dict, keys) -> list[SelectChoice]:
     return [SelectChoice(key, labels[key]) for key in keys]
 
 
-class ModuleSettingsForm(FlaskForm):
+class ModuleSettingsForm(Form):
     country = SelectField(_l("Case-study country"),
                           choices=lambda: _choices(COUNTRY_LABELS, COUNTRIES))
     level = SelectField(_l("Level of government"),
@@ -70,7 +69,7 @@ class NewModuleForm(ModuleSettingsForm):
     submit = SubmitField(_l("Create module"))
 
 
-class ModuleTextForm(FlaskForm):
+class ModuleTextForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=1000)])
     objectives = TextAreaField(_l("Learning objectives"), validators=[Optional(),
@@ -86,7 +85,7 @@ class ModuleTextForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class LessonForm(FlaskForm):
+class LessonForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind"), choices=lambda: _choices(KIND_LABELS, LESSON_KINDS))
     body = TextAreaField(
@@ -106,13 +105,13 @@ class NewLessonForm(LessonForm):
     submit = SubmitField(_l("Add lesson"))
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(Form):
     file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file."))],
                      description=_l("PDF, PPTX, DOCX, XLSX, PNG, JPEG or GIF."))
     submit = SubmitField(_l("Attach"))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("Module file (.zip)"), validators=[FileRequired(_l("Choose a file."))],
                      description=_l("A .zip exported from this platform, or a module folder "
                                     "in the courses/ format, zipped."))

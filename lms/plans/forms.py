@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     RadioField,
@@ -15,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from lms.forms_util import MultiCheckboxField
+from lms.forms_util import Form, MultiCheckboxField
 from lms.plans.models import (
     COMMENT_MAX,
     COMMENT_TOPICS,
@@ -44,14 +43,14 @@ SECTION_HELP = {
 }
 
 
-class StartPlanForm(FlaskForm):
+class StartPlanForm(Form):
     title = StringField(_l("Title of the plan"), validators=[DataRequired(), Length(max=200)],
                         description=_l("E.g. Digital services of the district executive "
                                        "committee, 2027–2028."))
     submit = SubmitField(_l("Start the plan"))
 
 
-class PlanTextForm(FlaskForm):
+class PlanTextForm(Form):
     title = StringField(_l("Title of the plan"), validators=[DataRequired(), Length(max=200)])
     see_also = MultiCheckboxField(_l("See also: seminar modules"), coerce=int,
                                   validators=[Optional()])
@@ -64,7 +63,7 @@ for _key, _label in SECTIONS:
         description=SECTION_HELP[_key], render_kw={"rows": 8}))
 
 
-class MilestoneForm(FlaskForm):
+class MilestoneForm(Form):
     title = StringField(_l("Milestone"), validators=[DataRequired(), Length(max=200)],
                         description=_l("A verifiable event, e.g. \"Agreement with body N "
                                        "signed\"."))
@@ -76,12 +75,12 @@ class MilestoneForm(FlaskForm):
     submit = SubmitField(_l("Add the milestone"))
 
 
-class CoAuthorForm(FlaskForm):
+class CoAuthorForm(Form):
     user_id = SelectField(_l("Colleague"), coerce=int, validators=[DataRequired()])
     submit = SubmitField(_l("Add as co-author"))
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     decision = RadioField(_l("Decision"), validators=[DataRequired()], choices=[
         SelectChoice(PlanStatus.RETURNED.value, _l("Return for revision")),
         SelectChoice(PlanStatus.ACCEPTED.value, _l("Accept the plan")),
@@ -98,7 +97,7 @@ for _key, _label in COMMENT_TOPICS:
 def progress_form_class(milestones):
     """A follow-up form with a progress choice and a comment per milestone, named after it."""
 
-    class FollowUpForm(FlaskForm):
+    class FollowUpForm(Form):
         submit = SubmitField(_l("Send the progress report"))
 
     for milestone in milestones:

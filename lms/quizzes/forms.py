@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -18,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from lms.forms_util import Form
 from lms.quizzes.models import (
     GRADED,
     POST_TEST,
@@ -38,16 +38,16 @@ PURPOSE_LABELS = {
 }
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that changes something: only the CSRF token."""
 
 
-class GiftImportForm(FlaskForm):
+class GiftImportForm(Form):
     file = FileField(_l("GIFT file"), validators=[FileRequired(_l("Choose a file."))],
                      description=_l("A Moodle GIFT text file saved as UTF-8."))
 
 
-class EditQuestionForm(FlaskForm):
+class EditQuestionForm(Form):
     gift = TextAreaField(
         _l("Question in GIFT format"), validators=[DataRequired()],
         description=_l("For example: ::Title::Question text {=right answer ~wrong answer}"),
@@ -61,7 +61,7 @@ class QuestionForm(EditQuestionForm):
                            description=_l('For example "foundations/knowledge-check".'))
 
 
-class QuizForm(FlaskForm):
+class QuizForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     purpose = SelectField(_l("Purpose"), choices=[SelectChoice(value, label)
                                                     for value, label in PURPOSE_LABELS.items()])
@@ -105,13 +105,13 @@ class QuizForm(FlaskForm):
             raise ValidationError(_l("The quiz must close after it opens."))
 
 
-class AddQuestionForm(FlaskForm):
+class AddQuestionForm(Form):
     question_id = SelectField(_l("Question"), coerce=int, choices=[])
     marks = DecimalField(_l("Marks"), default=1, places=None,
                          validators=[InputRequired(), NumberRange(0, 100)])
 
 
-class AddRandomForm(FlaskForm):
+class AddRandomForm(Form):
     category_id = SelectField(_l("Category"), coerce=int, choices=[])
     count = IntegerField(_l("Number of random questions"), default=1,
                          validators=[InputRequired(), NumberRange(1, 50)])
@@ -119,13 +119,13 @@ class AddRandomForm(FlaskForm):
                          validators=[InputRequired(), NumberRange(0, 100)])
 
 
-class EssayGradeForm(FlaskForm):
+class EssayGradeForm(Form):
     score = DecimalField(_l("Score"), places=None, validators=[InputRequired(), NumberRange(0)])
     comment = TextAreaField(_l("Comment for the official"), validators=[Optional(),
                                                                          Length(max=5000)])
 
 
-class AttemptForm(FlaskForm):
+class AttemptForm(Form):
     """The answers page: the CSRF token and the save sequence; answers are read per item."""
 
     sequence = HiddenField()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -16,12 +15,12 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from lms.forms_util import MultiCheckboxField
+from lms.forms_util import Form, MultiCheckboxField
 from lms.surveys.models import QuestionKind, SurveyQuestion
 from lms.surveys.services import MAX_TEXT
 
 
-class SurveyForm(FlaskForm):
+class SurveyForm(Form):
     template_id = SelectField(_l("Template"), coerce=int)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     session_id = SelectField(_l("Session"), coerce=int,
@@ -48,10 +47,10 @@ REQUIRED = _l("Please answer this question.")
 
 
 def answer_form(questions: list[SurveyQuestion], language: str, data: dict | None = None,
-                **kwargs) -> FlaskForm:
+                **kwargs) -> Form:
     """A form with one field per question (`q<id>`), labelled in the reader's language."""
 
-    class AnswerForm(FlaskForm):
+    class AnswerForm(Form):
         submit = SubmitField(_l("Send my answers"))
 
     for question in questions:
@@ -83,7 +82,7 @@ def posted_answers(form, questions: list[SurveyQuestion]) -> dict[int, object]:
     return {q.id: getattr(form, f"q{q.id}").data for q in questions}
 
 
-class TemplateForm(FlaskForm):
+class TemplateForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     submit = SubmitField(_l("Create the template"))
 
@@ -91,7 +90,7 @@ class TemplateForm(FlaskForm):
 OPTIONS_HELP = _l("Choice questions only: one option a line, in the same order in each language.")
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     kind = SelectField(_l("Kind of question"),
                        choices=[SelectChoice(k.value, k.label) for k in QuestionKind])
     is_required = BooleanField(_l("An answer is required"), default=True)
