@@ -64,6 +64,10 @@ class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# How long a writer waits for another's transaction to end on SQLite before giving up.
+SQLITE_BUSY_MILLISECONDS = 30_000
+
+
 def configure_sqlite(engine: Engine) -> None:
     """Make concurrent writers wait for each other instead of failing.
 
@@ -82,7 +86,7 @@ def configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MILLISECONDS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()

@@ -48,6 +48,7 @@ from lms.quizzes.models import (  # noqa: F401
     Quiz,
     QuizSlot,
 )
+from lms.reports.models import AttendanceMonth, StaleCohort  # noqa: F401
 from lms.surveys.models import (  # noqa: F401
     Survey,
     SurveyAnswer,

@@ -23,6 +23,7 @@ from lms.content.models import PUBLISHED, Lesson, LessonProgress, Module
 from lms.extensions import db
 from lms.quizzes.models import FINISHED, PRE_TEST, Attempt, Quiz
 from lms.reference import Region
+from lms.reports import summary
 
 PASSWORD = "scale-data-password"  # noqa: S105 - every generated account shares it, on purpose
 CHUNK = 5000
@@ -220,6 +221,7 @@ def generate(officials: int, cohorts: int, *, sessions_per_cohort: int = 6,
     _insert(Attempt, attempts)
     _fix_sequences(User, Cohort, SeminarSession)
     db.session.commit()
+    summary.bring_up_to_date()  # as the first report, or `flask reports warm`, would
     _refresh_statistics()
     return Generated(officials, trainers, cohorts, len(session_rows), len(attendance),
                      len(progress), len(attempts))

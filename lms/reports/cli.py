@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 
 from lms.db import now_utc
-from lms.reports import dashboard
+from lms.reports import dashboard, summary
 from lms.reports.filters import ReportFilters
 from lms.reports.queries import Scope
 
@@ -22,10 +22,15 @@ LANGUAGES = ("en", "ru", "be")
 @click.option("--language", "languages", multiple=True, type=click.Choice(LANGUAGES),
               help="Only for these languages (default: every language).")
 def warm(languages: tuple[str, ...]):
-    """Compute the dashboard staff open first (the year so far, the whole programme) and
-    keep it in the cache, so nobody waits for it; run it every few minutes from cron."""
+    """Bring the attendance summary up to date, then compute the dashboard staff open first
+    (the year so far, the whole programme) and keep it in the cache, so nobody waits for
+    it; run it every few minutes from cron."""
     if not current_app.config.get("REPORT_CACHE_SECONDS"):
         raise click.ClickException("Reports are not cached (REPORT_CACHE_SECONDS is 0).")
+    started = time.perf_counter()
+    cohorts = summary.bring_up_to_date()
+    click.echo(f"attendance summary: {cohorts} changed cohorts recomputed in "
+               f"{time.perf_counter() - started:.1f} s")
     for language in languages or LANGUAGES:
         started = time.perf_counter()
         # The report's labels are worked out in the reader's language, in a request.

@@ -70,17 +70,18 @@ def tune_for_reports() -> None:
                        {"memory": current_app.config["REPORT_WORK_MEM"]})
 
 
-def person_conditions(scope: Scope) -> list:
+def person_conditions(scope: Scope, people=User) -> list:
+    """The person filters, on the users table or another with the same person columns."""
     f = scope.filters
     conditions = []
     if f.gender:
-        conditions.append(User.gender == f.gender)
+        conditions.append(people.gender == f.gender)
     if f.level:
-        conditions.append(User.gov_level == f.level)
+        conditions.append(people.gov_level == f.level)
     if f.region:
-        conditions.append(User.region == f.region)
+        conditions.append(people.region == f.region)
     if f.organisation_id:
-        conditions.append(User.organisation_id == f.organisation_id)
+        conditions.append(people.organisation_id == f.organisation_id)
     return conditions
 
 
@@ -102,20 +103,28 @@ def held_session_conditions(scope: Scope) -> list:
     ]
 
 
-def local_month(column):
-    """The month of a UTC timestamp in the programme's time zone, as the integer YYYYMM, in
-    SQL (grouping by an integer is cheaper than by text); `month_name` spells it out."""
-    from flask import current_app
-
-    zone = current_app.config["BABEL_DEFAULT_TIMEZONE"]
-    if db.engine.dialect.name == "postgresql":
-        local = sa.func.timezone(zone, column)
-        return sa.cast(sa.extract("year", local) * 100 + sa.extract("month", local), sa.Integer)
-    # SQLite has no time zones: shift by the zone's offset now (Minsk has kept +3 since 2011).
+def month_zone() -> dt.tzinfo:
+    """The time zone months are worked out in: the programme's on PostgreSQL; on SQLite,
+    which has no time zones, a fixed offset, the zone's offset now (Minsk has kept +3
+    since 2011)."""
     from zoneinfo import ZoneInfo
 
-    offset = dt.datetime.now(ZoneInfo(zone)).utcoffset() or dt.timedelta(0)
-    hours = int(offset.total_seconds() // 3600)
+    from flask import current_app
+
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    if db.engine.dialect.name == "postgresql":
+        return zone
+    return dt.timezone(dt.datetime.now(zone).utcoffset() or dt.timedelta(0))
+
+
+def local_month(column):
+    """The month of a UTC timestamp in `month_zone`, as the integer YYYYMM, in SQL (grouping
+    by an integer is cheaper than by text); `month_name` spells it out."""
+    zone = month_zone()
+    if db.engine.dialect.name == "postgresql":
+        local = sa.func.timezone(str(zone), column)
+        return sa.cast(sa.extract("year", local) * 100 + sa.extract("month", local), sa.Integer)
+    hours = int(zone.utcoffset(None).total_seconds() // 3600)
     return sa.cast(sa.func.strftime("%Y%m", column, f"{hours:+d} hours"), sa.Integer)
 
 
@@ -137,6 +146,9 @@ _KEY_TYPES = {"gender": sa.String, "gov_level": sa.String, "region": sa.String,
               "organisation_id": sa.Integer, "cohort_id": sa.Integer, "month": sa.Integer}
 # The person attributes' key names, in the order of PERSON_DIMENSIONS.
 _PERSON_KEYS = ("gender", "gov_level", "region", "organisation_id")
+
+
+_PERSON_SORT = ("organisation_id", "gender", "gov_level", "region")
 
 
 def _person_keys() -> tuple:
@@ -222,73 +234,140 @@ def _held_sessions(scope: Scope):
     )
 
 
-def _by_official(facts, inner, outer) -> list[Branch]:
-    """Person, cohort and month breakdowns of facts per official, cohort and month."""
-    unit = (facts.c.user_id,)
-    return [
-        Branch(PERSON, (), facts, unit, inner, outer, by_person=True),
-        Branch("cohort", (("cohort_id", facts.c.cohort_id),), facts, unit, inner, outer),
-        Branch("month", (("month", facts.c.month),), facts, unit, inner, outer),
-    ]
-
-
-def attendance(scope: Scope) -> dict:
-    """Participations and places at sessions held, by person, cohort and month.
-
-    One pass gathers, per official, cohort and month: the places expected (members of the
-    session's cohort enrolled by its end or marked for it), those attended and excused,
-    and the participations (every attendance marked present or late, a member's or not:
-    someone marked at a cohort's session after leaving it still took part).
-    """
-    held = _held_sessions(scope)
+def attendance_per_month(sessions) -> sa.Select:
+    """Per official, cohort and month of `sessions` (a subquery of id, cohort_id, ends_at
+    and month): the places expected (members of the session's cohort enrolled by its end
+    or marked for it), those attended and excused, and the participations (every
+    attendance marked present or late, a member's or not: someone marked at a cohort's
+    session after leaving it still took part)."""
     record = sa.orm.aliased(AttendanceRecord)
     attended = sa.case((record.status.in_(ATTENDED), 1), else_=0)
     excused = sa.case((record.status == Status.EXCUSED.value, 1), else_=0)
     zero = sa.literal(0)
     places = (
-        sa.select(CohortMember.user_id.label("user_id"), held.c.cohort_id, held.c.month,
+        sa.select(CohortMember.user_id.label("user_id"), sessions.c.cohort_id, sessions.c.month,
                   sa.literal(1).label("expected"), attended.label("attended"),
                   excused.label("excused"), attended.label("participations"))
-        .select_from(held)
-        .join(CohortMember, CohortMember.cohort_id == held.c.cohort_id)
-        .outerjoin(record, sa.and_(record.session_id == held.c.id,
+        .select_from(sessions)
+        .join(CohortMember, CohortMember.cohort_id == sessions.c.cohort_id)
+        .outerjoin(record, sa.and_(record.session_id == sessions.c.id,
                                    record.user_id == CohortMember.user_id))
-        .where(sa.or_(CohortMember.enrolled_at <= held.c.ends_at, record.id.is_not(None)),
-               *_people(scope, CohortMember.user_id))
+        .where(sa.or_(CohortMember.enrolled_at <= sessions.c.ends_at, record.id.is_not(None)))
     )
     member = sa.orm.aliased(CohortMember)
-    not_member = ~sa.exists().where(member.cohort_id == held.c.cohort_id,
+    not_member = ~sa.exists().where(member.cohort_id == sessions.c.cohort_id,
                                     member.user_id == record.user_id)
     others = (
-        sa.select(record.user_id.label("user_id"), held.c.cohort_id, held.c.month,
+        sa.select(record.user_id.label("user_id"), sessions.c.cohort_id, sessions.c.month,
                   zero.label("expected"), zero.label("attended"), zero.label("excused"),
                   sa.literal(1).label("participations"))
         .select_from(record)
-        .join(held, held.c.id == record.session_id)
-        .where(record.status.in_(ATTENDED), not_member, *_people(scope, record.user_id))
+        .join(sessions, sessions.c.id == record.session_id)
+        .where(record.status.in_(ATTENDED), not_member)
     )
     rows = sa.union_all(places, others).subquery("attendance_rows")
-    total = _count_sum
-    facts = (
+    return (
         sa.select(rows.c.user_id, rows.c.cohort_id, rows.c.month,
-                  *(total(rows.c[name]).label(name) for name in
-                    ("expected", "attended", "excused", "participations")))
+                  *(sa.cast(sa.func.sum(rows.c[name]), sa.Integer).label(name)
+                    for name in ATTENDANCE_MEASURES))
         .group_by(rows.c.user_id, rows.c.cohort_id, rows.c.month)
-        .cte("attendance_facts")
     )
-    has_place = sa.case((facts.c.expected > 0, 1), else_=0)
-    took_part = sa.case((facts.c.participations > 0, 1), else_=0)
-    return _fan(_by_official(
-        facts,
-        (("expected", total(facts.c.expected)), ("attended", total(facts.c.attended)),
-         ("excused", total(facts.c.excused)),
-         ("participations", total(facts.c.participations)),
-         ("has_place", sa.func.max(has_place)), ("took_part", sa.func.max(took_part))),
-        (("expected", lambda c: total(c.expected)), ("attended", lambda c: total(c.attended)),
-         ("excused", lambda c: total(c.excused)),
-         ("participations", lambda c: total(c.participations)),
-         ("people", lambda c: total(c.has_place)), ("trained", lambda c: total(c.took_part))),
-    ))
+
+
+ATTENDANCE_MEASURES = ("expected", "attended", "excused", "participations")
+
+
+def attendance(scope: Scope) -> dict:
+    """Participations and places at sessions held, by person, cohort and month.
+
+    The whole months of the period are read from the summary kept per official, cohort and
+    month (lms.reports.summary), except for cohorts noted as changed since it was computed;
+    those, and the part months at the period's edges, are read from the raw records,
+    worked out the same way. People are counted with COUNT(DISTINCT), so someone in two
+    cohorts or months of a group counts once in it.
+    """
+    from lms.reports import summary
+    from lms.reports.models import AttendanceMonth as Summary
+
+    start, end = scope.bounds
+    if start >= end:
+        return _fan_attendance(None)
+    whole = summary.whole_months(start, end)
+    starts_at = SeminarSession.starts_at
+    raw_sessions = [sa.and_(starts_at >= start, starts_at < end)]
+    parts = []
+    if whole:
+        # Cohorts changed since the summary was computed are read from the records. Asked
+        # once, before the figures: a change committed in between shows in the next report.
+        stale = [cohort for (cohort,) in db.session.execute(summary.stale_cohorts().distinct())]
+        parts.append(
+            sa.select(Summary.user_id, Summary.cohort_id, Summary.month,
+                      *(Summary.__table__.c[key] for key in _PERSON_KEYS),
+                      *(Summary.__table__.c[name] for name in ATTENDANCE_MEASURES))
+            .where(Summary.month.between(whole.first, whole.last),
+                   *([Summary.cohort_id.not_in(stale)] if stale else []),
+                   *person_conditions(scope, Summary),
+                   *_cohort_conditions(scope, Summary.cohort_id))
+        )
+        raw_sessions = [sa.and_(starts_at >= start, starts_at < whole.starts),
+                        sa.and_(starts_at >= whole.ends, starts_at < end)]
+        if stale:
+            raw_sessions.append(sa.and_(starts_at >= whole.starts, starts_at < whole.ends,
+                                        SeminarSession.cohort_id.in_(stale)))
+    held = (
+        sa.select(SeminarSession.id, SeminarSession.cohort_id, SeminarSession.ends_at,
+                  local_month(starts_at).label("month"))
+        .where(sa.or_(*raw_sessions), *_cohort_conditions(scope, SeminarSession.cohort_id))
+        .subquery("held")
+    )
+    per_month = attendance_per_month(held).subquery("raw_facts")
+    # The part read from the records is worked out once; each breakdown reads the summary
+    # itself (PostgreSQL scans a table faster than a materialised intermediate result).
+    raw = (
+        sa.select(per_month.c.user_id, per_month.c.cohort_id, per_month.c.month,
+                  *(User.__table__.c[key] for key in _PERSON_KEYS),
+                  *(per_month.c[name] for name in ATTENDANCE_MEASURES))
+        .join(User, User.id == per_month.c.user_id)
+        .where(*person_conditions(scope))
+        .cte("attendance_raw")
+    )
+    parts.append(sa.select(raw))
+
+    def facts():
+        return (parts[0] if len(parts) == 1 else sa.union_all(*parts)).subquery("facts")
+
+    return _fan_attendance(facts)
+
+
+def _bytewise(column):
+    """A text column compared byte by byte when grouped: the codes it holds are plain ASCII,
+    and PostgreSQL sorts them several times faster than by the database's locale."""
+    if db.engine.dialect.name == "postgresql" and isinstance(column.type, sa.String):
+        return sa.collate(column, "C")
+    return column
+
+
+def _fan_attendance(facts) -> dict:
+    """The breakdowns of attendance facts, each made by `facts()`."""
+    if facts is None:
+        return {PERSON: {}, "cohort": {}, "month": {}}
+
+    def measures(f):
+        user = f.c.user_id
+        return (
+            *((name, _count_sum(f.c[name])) for name in ATTENDANCE_MEASURES),
+            ("people", sa.func.count(sa.distinct(sa.case((f.c.expected > 0, user))))),
+            ("trained", sa.func.count(sa.distinct(sa.case((f.c.participations > 0, user))))),
+        )
+
+    person, cohort, month = facts(), facts(), facts()
+    return _fan([
+        # Sorted by organisation first: most rows are told apart by an integer.
+        Branch(PERSON, tuple((key, _bytewise(person.c[key])) for key in _PERSON_SORT), person,
+               outer=measures(person)),
+        Branch("cohort", (("cohort_id", cohort.c.cohort_id),), cohort, outer=measures(cohort)),
+        Branch("month", (("month", month.c.month),), month, outer=measures(month)),
+    ])
 
 
 def _cohorts_running(scope: Scope) -> list:
