@@ -48,7 +48,14 @@ from lms.quizzes.models import (  # noqa: F401
     Quiz,
     QuizSlot,
 )
-from lms.reports.models import AttendanceMonth, StaleCohort  # noqa: F401
+from lms.reports.models import (  # noqa: F401
+    AttendanceMonth,
+    ModuleProgress,
+    PrePostResult,
+    QuizMonth,
+    StaleCohort,
+    StalePerson,
+)
 from lms.surveys.models import (  # noqa: F401
     Survey,
     SurveyAnswer,

@@ -28,9 +28,9 @@ def warm(languages: tuple[str, ...]):
     if not current_app.config.get("REPORT_CACHE_SECONDS"):
         raise click.ClickException("Reports are not cached (REPORT_CACHE_SECONDS is 0).")
     started = time.perf_counter()
-    cohorts = summary.bring_up_to_date()
-    click.echo(f"attendance summary: {cohorts} changed cohorts recomputed in "
-               f"{time.perf_counter() - started:.1f} s")
+    refreshed = summary.bring_up_to_date()
+    click.echo(f"summaries: {refreshed.cohorts} cohorts and {refreshed.people} officials "
+               f"recomputed in {time.perf_counter() - started:.1f} s")
     for language in languages or LANGUAGES:
         started = time.perf_counter()
         # The report's labels are worked out in the reader's language, in a request.

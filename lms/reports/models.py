@@ -1,20 +1,28 @@
 """Summaries the reports read instead of the raw records, kept up to date as records change.
 
-`AttendanceMonth` holds, per official, cohort and month, the places expected at the cohort's
-sessions, those attended and excused, and the participations (the figures the attendance
-report adds up), with the official's person attributes beside them. Database triggers
-(migration 0013) note in `StaleCohort` every cohort whose sessions, members or attendance
-records change, and copy an official's new gender, level, region or organisation into
-their rows. `lms.reports.summary.bring_up_to_date` recomputes what was noted; until it
-has, reports read the noted cohorts from the raw records.
+- `AttendanceMonth`: per official, cohort and month, the places expected at the cohort's
+  sessions, those attended and excused, and the participations.
+- `PrePostResult`: per official and pre/post-test pair, the grades the knowledge gain is
+  worked out from.
+- `QuizMonth`: per official, quiz and month, the best grade.
+- `ModuleProgress`: per official and module, the lessons finished.
+
+Rows carry the official's person attributes where reports group by them. Database
+triggers (migrations 0013 and 0014) note in `StaleCohort` every cohort whose sessions,
+members or attendance records change, and in `StalePerson` every official whose finished
+attempts or finished lessons change; they copy an official's new gender, level, region or
+organisation into their rows. `lms.reports.summary.bring_up_to_date` recomputes what was
+noted; until it has, reports read the noted cohorts and officials from the raw records.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lms.db import intpk
+from lms.db import UTCDateTime, intpk
 from lms.extensions import db
 
 
@@ -48,3 +56,59 @@ class StaleCohort(db.Model):
     # about a cohort that no longer exists is simply dropped.
     cohort_id: Mapped[int] = mapped_column(index=True)
 
+
+class PrePostResult(db.Model):
+    """Per official and pre/post-test pair: the first pre-test grade, the last post-test grade,
+    the normalised gain and when that post-test was finished (its month as YYYYMM), with
+    the official's person attributes beside them."""
+
+    __tablename__ = "report_pre_post_results"
+
+    user_id: Mapped[int] = mapped_column(primary_key=True)
+    # The pair's pre-test.
+    pre_quiz_id: Mapped[int] = mapped_column(primary_key=True)
+    pre: Mapped[float]
+    post: Mapped[float]
+    gain: Mapped[float | None]
+    finished_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    month: Mapped[int]
+    gender: Mapped[str | None] = mapped_column(sa.String(20))
+    gov_level: Mapped[str | None] = mapped_column(sa.String(20))
+    region: Mapped[str | None] = mapped_column(sa.String(20))
+    organisation_id: Mapped[int | None]
+
+
+class QuizMonth(db.Model):
+    """Per official, quiz and month: the best grade among the finished attempts and when the
+    last was finished, with the official's person attributes beside them."""
+
+    __tablename__ = "report_quiz_months"
+
+    user_id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[int] = mapped_column(primary_key=True)
+    grade: Mapped[float]
+    finished_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    gender: Mapped[str | None] = mapped_column(sa.String(20))
+    gov_level: Mapped[str | None] = mapped_column(sa.String(20))
+    region: Mapped[str | None] = mapped_column(sa.String(20))
+    organisation_id: Mapped[int | None]
+
+
+class ModuleProgress(db.Model):
+    """Per official and module: how many of its lessons they have finished."""
+
+    __tablename__ = "report_module_progress"
+
+    user_id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(primary_key=True)
+    lessons_done: Mapped[int]
+
+
+class StalePerson(db.Model):
+    """An official whose quiz results and module progress must be recomputed."""
+
+    __tablename__ = "report_stale_people"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(index=True)

@@ -15,7 +15,8 @@ Definitions (shown on the dashboard next to each number):
   finished in the period), the first pre-test grade, the last post-test grade, and the
   normalised gain (post - pre) / (100 - pre), averaged over those whose pre-test was below 100.
 
-Every function runs one query whatever the amount of data.
+Every function runs a fixed number of queries (two at most) whatever the amount of data; the
+families read the summaries of lms.reports.summary where they can.
 """
 
 from __future__ import annotations
@@ -31,7 +32,10 @@ from lms.cohorts.models import Cohort, CohortMember, CohortModule
 from lms.content.models import Lesson, LessonProgress
 from lms.extensions import db
 from lms.quizzes.models import FINISHED, GRADED, POST_TEST, PRE_TEST, Attempt, Quiz
+from lms.reports import notes
 from lms.reports.filters import ReportFilters
+from lms.reports.models import AttendanceMonth, ModuleProgress, PrePostResult, QuizMonth
+from lms.reports.months import local_month, month_name, whole_months
 
 ATTENDED = (Status.PRESENT.value, Status.LATE.value)
 DIMENSIONS = ("gender", "level", "region", "organisation", "cohort", "month")
@@ -101,36 +105,6 @@ def held_session_conditions(scope: Scope) -> list:
         SeminarSession.starts_at < end,
         *_cohort_conditions(scope, SeminarSession.cohort_id),
     ]
-
-
-def month_zone() -> dt.tzinfo:
-    """The time zone months are worked out in: the programme's on PostgreSQL; on SQLite,
-    which has no time zones, a fixed offset, the zone's offset now (Minsk has kept +3
-    since 2011)."""
-    from zoneinfo import ZoneInfo
-
-    from flask import current_app
-
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    if db.engine.dialect.name == "postgresql":
-        return zone
-    return dt.timezone(dt.datetime.now(zone).utcoffset() or dt.timedelta(0))
-
-
-def local_month(column):
-    """The month of a UTC timestamp in `month_zone`, as the integer YYYYMM, in SQL (grouping
-    by an integer is cheaper than by text); `month_name` spells it out."""
-    zone = month_zone()
-    if db.engine.dialect.name == "postgresql":
-        local = sa.func.timezone(str(zone), column)
-        return sa.cast(sa.extract("year", local) * 100 + sa.extract("month", local), sa.Integer)
-    hours = int(zone.utcoffset(None).total_seconds() // 3600)
-    return sa.cast(sa.func.strftime("%Y%m", column, f"{hours:+d} hours"), sa.Integer)
-
-
-def month_name(month: int | None) -> str | None:
-    """"YYYY-MM" of a month worked out by `local_month`."""
-    return None if month is None else f"{month // 100:04d}-{month % 100:02d}"
 
 
 # ---------------------------------------------------------------------------------------
@@ -286,28 +260,27 @@ def attendance(scope: Scope) -> dict:
     worked out the same way. People are counted with COUNT(DISTINCT), so someone in two
     cohorts or months of a group counts once in it.
     """
-    from lms.reports import summary
-    from lms.reports.models import AttendanceMonth as Summary
-
     start, end = scope.bounds
     if start >= end:
         return _fan_attendance(None)
-    whole = summary.whole_months(start, end)
+    whole = whole_months(start, end)
     starts_at = SeminarSession.starts_at
     raw_sessions = [sa.and_(starts_at >= start, starts_at < end)]
     parts = []
+    # Cohorts changed since the summary was computed are read from the records. Asked once,
+    # before the figures: a change committed in between shows in the next report.
+    stale = notes.stale_cohorts() if whole else notes.EVERYONE
+    if stale is notes.EVERYONE:
+        whole = None
     if whole:
-        # Cohorts changed since the summary was computed are read from the records. Asked
-        # once, before the figures: a change committed in between shows in the next report.
-        stale = [cohort for (cohort,) in db.session.execute(summary.stale_cohorts().distinct())]
         parts.append(
-            sa.select(Summary.user_id, Summary.cohort_id, Summary.month,
-                      *(Summary.__table__.c[key] for key in _PERSON_KEYS),
-                      *(Summary.__table__.c[name] for name in ATTENDANCE_MEASURES))
-            .where(Summary.month.between(whole.first, whole.last),
-                   *([Summary.cohort_id.not_in(stale)] if stale else []),
-                   *person_conditions(scope, Summary),
-                   *_cohort_conditions(scope, Summary.cohort_id))
+            sa.select(AttendanceMonth.user_id, AttendanceMonth.cohort_id, AttendanceMonth.month,
+                      *(AttendanceMonth.__table__.c[key] for key in _PERSON_KEYS),
+                      *(AttendanceMonth.__table__.c[name] for name in ATTENDANCE_MEASURES))
+            .where(AttendanceMonth.month.between(whole.first, whole.last),
+                   *([AttendanceMonth.cohort_id.not_in(stale)] if stale else []),
+                   *person_conditions(scope, AttendanceMonth),
+                   *_cohort_conditions(scope, AttendanceMonth.cohort_id))
         )
         raw_sessions = [sa.and_(starts_at >= start, starts_at < whole.starts),
                         sa.and_(starts_at >= whole.ends, starts_at < end)]
@@ -377,23 +350,40 @@ def _cohorts_running(scope: Scope) -> list:
             *_cohort_conditions(scope, Cohort.id)]
 
 
+def lessons_finished(*conditions) -> sa.Select:
+    """Per official and module, the lessons they finished (`conditions` limit the rows)."""
+    return (
+        sa.select(LessonProgress.user_id, LessonProgress.module_id,
+                  sa.cast(sa.func.count(LessonProgress.id), sa.Integer).label("done"))
+        .where(LessonProgress.completed_at.is_not(None), *conditions)
+        .group_by(LessonProgress.user_id, LessonProgress.module_id)
+    )
+
+
 def module_completion(scope: Scope) -> dict:
     """Member-module pairs assigned and completed, by person and cohort.
 
     A pair is an official and a module assigned to one of their cohorts running in the
     period; in the person breakdowns and the totals a pair is counted once however many of
-    the official's cohorts have the module, in the cohort breakdown once per cohort.
+    the official's cohorts have the module, in the cohort breakdown once per cohort. The
+    lessons each official finished are read from the module progress summary
+    (lms.reports.summary), except for officials noted as changed since it was computed.
     """
     totals = (
         sa.select(Lesson.module_id, sa.func.count(Lesson.id).label("total"))
         .group_by(Lesson.module_id).subquery()
     )
-    done = (
-        sa.select(LessonProgress.user_id, LessonProgress.module_id,
-                  sa.func.count(LessonProgress.id).label("done"))
-        .where(LessonProgress.completed_at.is_not(None))
-        .group_by(LessonProgress.user_id, LessonProgress.module_id).subquery()
-    )
+    stale = notes.stale_people()
+    progress = ModuleProgress.__table__
+    parts = []
+    if stale is not notes.EVERYONE:
+        parts.append(sa.select(progress.c.user_id, progress.c.module_id,
+                               progress.c.lessons_done.label("done"))
+                     .where(*([progress.c.user_id.not_in(stale)] if stale else [])))
+    if stale:
+        limit = [] if stale is notes.EVERYONE else [LessonProgress.user_id.in_(stale)]
+        parts.append(lessons_finished(*limit))
+    done = (parts[0] if len(parts) == 1 else sa.union_all(*parts)).subquery("done")
     completed = sa.case(
         (sa.and_(totals.c.total > 0, sa.func.coalesce(done.c.done, 0) >= totals.c.total), 1),
         else_=0,
@@ -439,42 +429,95 @@ def _by_result(facts, scope: Scope, measures) -> dict:
     """Person, cohort and month breakdowns of facts holding one row per counted result.
 
     The cohort breakdown counts a result in each of the official's cohorts (those the
-    filters and the viewer allow); the month is that of the result's last attempt.
+    filters and the viewer allow); the month is that of the result's last attempt. Facts
+    that carry the person attributes and the month (read from a summary) are grouped by
+    them; others are joined to the official and have their month worked out.
     """
     conditions = _cohort_conditions(scope, CohortMember.cohort_id)
     in_cohorts = facts.join(CohortMember, sa.and_(CohortMember.user_id == facts.c.user_id,
                                                   *conditions))
     outer = tuple(measures)
+    if "month" in facts.c:
+        person = Branch(PERSON, tuple((key, _bytewise(facts.c[key])) for key in _PERSON_SORT),
+                        facts, outer=outer)
+        month = facts.c.month
+    else:
+        person = Branch(PERSON, _person_keys(), facts.join(User, User.id == facts.c.user_id),
+                        outer=outer)
+        month = local_month(facts.c.finished_at)
     return _fan([
-        Branch(PERSON, _person_keys(), facts.join(User, User.id == facts.c.user_id),
-               outer=outer),
+        person,
         Branch("cohort", (("cohort_id", CohortMember.cohort_id),), in_cohorts, outer=outer),
-        Branch("month", (("month", local_month(facts.c.finished_at)),), facts, outer=outer),
+        Branch("month", (("month", month),), facts, outer=outer),
     ])
+
+
+def best_results_by_month(*conditions) -> sa.Select:
+    """Per official, quiz and month: the best grade among the finished attempts, and when
+    the last was finished, with the official's person attributes (`conditions` limit the
+    attempts)."""
+    month = local_month(Attempt.finished_at).label("month")
+    person = [User.__table__.c[key] for key in _PERSON_KEYS]
+    return (
+        sa.select(Attempt.user_id, Attempt.quiz_id, month,
+                  sa.func.max(Attempt.grade).label("grade"),
+                  sa.func.max(Attempt.finished_at).label("finished_at"), *person)
+        .join(User, User.id == Attempt.user_id)
+        .where(Attempt.state == FINISHED, Attempt.grade.is_not(None), *conditions)
+        .group_by(Attempt.user_id, Attempt.quiz_id, month, *person)
+    )
 
 
 def quiz_results(scope: Scope) -> dict:
     """Officials' best results at graded quizzes and post-tests, and how many passed.
 
-    A result is an official's best grade at a quiz among the attempts finished in the period.
+    A result is an official's best grade at a quiz among the attempts finished in the
+    period. The whole months of the period are read from the summary of best results per
+    official, quiz and month (lms.reports.summary); the part months at its edges, and
+    officials noted as changed since it was computed, from the attempts.
     """
     start, end = scope.filters.utc_bounds()
+    counted = sa.select(Quiz.id).where(Quiz.purpose.in_([GRADED, POST_TEST]))
+    stale = notes.stale_people()
+    whole = whole_months(start, end) if stale is not notes.EVERYONE else None
+    finished = Attempt.finished_at
+    raw_attempts = [sa.and_(finished >= start, finished < end)]
+    parts = []
+    if whole:
+        months = QuizMonth.__table__
+        parts.append(
+            sa.select(months.c.user_id, months.c.quiz_id, months.c.month, months.c.grade,
+                      *(months.c[key] for key in _PERSON_KEYS))
+            .where(months.c.month.between(whole.first, whole.last),
+                   months.c.quiz_id.in_(counted),
+                   *([months.c.user_id.not_in(stale)] if stale else []),
+                   *person_conditions(scope, months.c))
+        )
+        raw_attempts = [sa.and_(finished >= start, finished < whole.starts),
+                        sa.and_(finished >= whole.ends, finished < end)]
+        if stale:
+            raw_attempts.append(sa.and_(finished >= whole.starts, finished < whole.ends,
+                                        Attempt.user_id.in_(stale)))
+    raw = best_results_by_month(sa.or_(*raw_attempts), Attempt.quiz_id.in_(counted),
+                                *person_conditions(scope)).subquery("raw_results")
+    parts.append(sa.select(raw.c.user_id, raw.c.quiz_id, raw.c.month, raw.c.grade,
+                           *(raw.c[key] for key in _PERSON_KEYS)))
+    results = (parts[0] if len(parts) == 1 else sa.union_all(*parts)).subquery("results")
+    person = [results.c[key] for key in _PERSON_KEYS]
+    # The best grade over the period's months; the month of its last attempt is the latest.
     best = (
-        sa.select(Attempt.user_id, Attempt.quiz_id,
-                  sa.func.max(Attempt.grade).label("grade"),
-                  sa.func.max(Attempt.finished_at).label("finished_at"))
-        .join(Quiz, Quiz.id == Attempt.quiz_id)
-        .where(Attempt.state == FINISHED, Attempt.grade.is_not(None),
-               Quiz.purpose.in_([GRADED, POST_TEST]),
-               Attempt.finished_at >= start, Attempt.finished_at < end)
-        .group_by(Attempt.user_id, Attempt.quiz_id).subquery()
+        sa.select(results.c.user_id, results.c.quiz_id, *person,
+                  sa.func.max(results.c.grade).label("grade"),
+                  sa.func.max(results.c.month).label("month"))
+        .group_by(results.c.user_id, results.c.quiz_id, *person)
+        .subquery("best")
     )
     facts = (
-        sa.select(best.c.user_id, best.c.finished_at,
+        sa.select(best.c.user_id, best.c.month, *(best.c[key] for key in _PERSON_KEYS),
                   sa.case((best.c.grade >= Quiz.pass_percent, 1), else_=0).label("passed"))
         .select_from(best)
         .join(Quiz, Quiz.id == best.c.quiz_id)
-        .where(*_people(scope, best.c.user_id), *membership_conditions(scope, best.c.user_id))
+        .where(*membership_conditions(scope, best.c.user_id))
         .cte("quiz_facts")
     )
     return _by_result(facts, scope, (
@@ -489,15 +532,15 @@ _GRADE_SCALE = 10_000
 _PACK = 10_000_000
 
 
-def knowledge_gain(scope: Scope) -> dict:
-    """Sums of the first pre-test grade, the last post-test grade and the normalised gain.
+def test_pair_results(*conditions) -> sa.Select:
+    """Per official and pre/post-test pair (named by its pre-test): the first pre-test grade,
+    the last post-test grade, the normalised gain, and when that post-test was finished.
 
     One pass over the attempts of paired tests: each official's attempts at a pair are
     grouped, and the first pre-test and last post-test grades are read from packed
     (number, grade) values with MIN and MAX, so no grouped table is joined to another
-    (which PostgreSQL and SQLite would both do slowly).
+    (which PostgreSQL and SQLite would both do slowly). `conditions` limit the attempts.
     """
-    start, end = scope.filters.utc_bounds()
     quiz = sa.orm.aliased(Quiz)
     pre_of = sa.orm.aliased(Quiz)
     is_pre = sa.and_(quiz.purpose == PRE_TEST, quiz.paired_quiz_id.is_not(None))
@@ -507,6 +550,7 @@ def knowledge_gain(scope: Scope) -> dict:
     per_person = (
         sa.select(
             Attempt.user_id.label("user_id"),
+            pair.label("pre_quiz_id"),
             sa.func.min(sa.case((is_pre, packed))).label("pre_packed"),
             sa.func.max(sa.case((sa.not_(is_pre), packed))).label("post_packed"),
             sa.func.max(sa.case((sa.not_(is_pre), Attempt.finished_at))).label("finished_at"),
@@ -515,23 +559,56 @@ def knowledge_gain(scope: Scope) -> dict:
         .join(quiz, quiz.id == Attempt.quiz_id)
         .outerjoin(pre_of, sa.and_(pre_of.paired_quiz_id == Attempt.quiz_id,
                                    pre_of.purpose == PRE_TEST))
-        .where(Attempt.state == FINISHED, Attempt.grade.is_not(None), pair.is_not(None))
+        .where(Attempt.state == FINISHED, Attempt.grade.is_not(None), pair.is_not(None),
+               *conditions)
         .group_by(Attempt.user_id, pair)
         .subquery()
     )
     pre = (per_person.c.pre_packed % _PACK) / float(_GRADE_SCALE)
     post = (per_person.c.post_packed % _PACK) / float(_GRADE_SCALE)
-    facts = (
-        sa.select(per_person.c.user_id, per_person.c.finished_at,
-                  pre.label("pre"), post.label("post"),
-                  sa.case((pre < 100, (post - pre) / (100.0 - pre)), else_=None).label("gain"))
+    return (
+        sa.select(per_person.c.user_id, per_person.c.pre_quiz_id, pre.label("pre"),
+                  post.label("post"),
+                  sa.case((pre < 100, (post - pre) / (100.0 - pre)), else_=None).label("gain"),
+                  per_person.c.finished_at)
         .select_from(per_person)
-        .where(per_person.c.pre_packed.is_not(None), per_person.c.post_packed.is_not(None),
-               per_person.c.finished_at >= start, per_person.c.finished_at < end,
-               *_people(scope, per_person.c.user_id),
-               *membership_conditions(scope, per_person.c.user_id))
-        .cte("gain_facts")
+        .where(per_person.c.pre_packed.is_not(None), per_person.c.post_packed.is_not(None))
     )
+
+
+def knowledge_gain(scope: Scope) -> dict:
+    """Sums of the first pre-test grade, the last post-test grade and the normalised gain,
+    for pairs whose last post-test was finished in the period.
+
+    Read from the pre/post results summary (lms.reports.summary), except for officials noted as
+    changed since it was computed, whose pairs are worked out from their attempts.
+    """
+    start, end = scope.filters.utc_bounds()
+    stale = notes.stale_people()
+    pairs = PrePostResult.__table__
+    parts = []
+    if stale is not notes.EVERYONE:
+        parts.append(
+            sa.select(pairs.c.user_id, pairs.c.month,
+                      *(pairs.c[key] for key in _PERSON_KEYS),
+                      pairs.c.pre, pairs.c.post, pairs.c.gain)
+            .where(pairs.c.finished_at >= start, pairs.c.finished_at < end,
+                   *([pairs.c.user_id.not_in(stale)] if stale else []),
+                   *person_conditions(scope, pairs.c),
+                   *membership_conditions(scope, pairs.c.user_id))
+        )
+    if stale:
+        limit = [] if stale is notes.EVERYONE else [Attempt.user_id.in_(stale)]
+        raw = test_pair_results(*limit).subquery("raw_pairs")
+        parts.append(
+            sa.select(raw.c.user_id, local_month(raw.c.finished_at).label("month"),
+                      *(User.__table__.c[key] for key in _PERSON_KEYS),
+                      raw.c.pre, raw.c.post, raw.c.gain)
+            .join(User, User.id == raw.c.user_id)
+            .where(raw.c.finished_at >= start, raw.c.finished_at < end,
+                   *person_conditions(scope), *membership_conditions(scope, raw.c.user_id))
+        )
+    facts = (parts[0] if len(parts) == 1 else sa.union_all(*parts)).cte("gain_facts")
     # Sums, not averages, so that groups can be added up; callers divide.
     return _by_result(facts, scope, (
         ("people", sa.func.count()),

@@ -1,82 +1,52 @@
-"""Keeping the attendance summary up to date, and splitting a period into what it covers.
+"""Keeping the report summaries up to date.
 
-The summary (`lms.reports.models.AttendanceMonth`) holds the attendance figures per official,
-cohort and month. A report reads it for the whole months of its period and reads the raw
-records only for the part months at the period's edges, so its cost follows the number of
-officials rather than the number of attendance records.
+The summaries (lms.reports.models) hold attendance per official, cohort and month, best
+quiz results per official, quiz and month, and pre/post-test results and module progress
+per official. A report reads them instead of the raw records, so its cost follows the
+number of officials rather than the number of attendance records, attempts and lessons
+read. What is kept by month is read for the whole months of a period; the part months at
+its edges come from the raw records (lms.reports.months).
 
-Triggers note each cohort whose sessions, members or records change; `bring_up_to_date`
-recomputes those cohorts' rows from the raw tables. Two servers doing so at once take turns
-(an advisory lock on PostgreSQL; SQLite has one writer at a time anyway), and a change
-committed while a refresh runs leaves its note for the next one.
+Triggers note each cohort and official whose records change; `bring_up_to_date`
+recomputes their rows from the raw tables, and until it has, reports read them from the
+raw records. Two servers refreshing at once take turns (an advisory lock on PostgreSQL;
+SQLite has one writer at a time anyway), and a change committed while a refresh runs
+leaves its note for the next one.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
 from lms.accounts.models import User
 from lms.attendance.models import SeminarSession
+from lms.content.models import LessonProgress
 from lms.db import SQLITE_BUSY_MILLISECONDS, only_reading
 from lms.extensions import db
+from lms.quizzes.models import Attempt
 from lms.reports import queries
-from lms.reports.models import AttendanceMonth, StaleCohort
+from lms.reports.models import (
+    AttendanceMonth,
+    ModuleProgress,
+    PrePostResult,
+    QuizMonth,
+    StaleCohort,
+    StalePerson,
+)
+from lms.reports.months import local_month
 
 # Any fixed number: the key of the PostgreSQL advisory lock refreshes take turns on.
 _REFRESH_LOCK = 0x4C4D_5301
-_COHORTS_PER_STATEMENT = 5000
-
-
-@dataclass(frozen=True)
-class WholeMonths:
-    """The whole months inside a period: YYYYMM of the first and last, and their span."""
-
-    first: int
-    last: int
-    starts: dt.datetime
-    ends: dt.datetime
-
-
-def _month_start(moment: dt.datetime) -> dt.datetime:
-    return moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-
-
-def _next_month(start: dt.datetime) -> dt.datetime:
-    return _month_start(start + dt.timedelta(days=32))
-
-
-def _number(month: dt.datetime) -> int:
-    return month.year * 100 + month.month
-
-
-def whole_months(start: dt.datetime, end: dt.datetime) -> WholeMonths | None:
-    """The months (in the programme's time zone) that lie entirely in [start, end)."""
-    zone = queries.month_zone()
-    local_start = start.astimezone(zone)
-    first = _month_start(local_start)
-    if first < local_start:
-        first = _next_month(first)
-    ends = _month_start(end.astimezone(zone))
-    if first >= ends:
-        return None
-    last = _month_start(ends - dt.timedelta(days=1))
-    return WholeMonths(_number(first), _number(last), first.astimezone(dt.UTC),
-                       ends.astimezone(dt.UTC))
-
-
-def stale_cohorts() -> sa.Select:
-    """The cohorts noted as changed since their summary rows were computed."""
-    return sa.select(StaleCohort.cohort_id)
+_IDS_PER_STATEMENT = 5000
 
 
 def _recompute(connection, cohort_ids) -> None:
     """Replace the summary rows of these cohorts with figures from the raw tables."""
     sessions = (
         sa.select(SeminarSession.id, SeminarSession.cohort_id, SeminarSession.ends_at,
-                  queries.local_month(SeminarSession.starts_at).label("month"))
+                  local_month(SeminarSession.starts_at).label("month"))
         .where(SeminarSession.cohort_id.in_(cohort_ids))
         .subquery("sessions")
     )
@@ -94,22 +64,64 @@ def _recompute(connection, cohort_ids) -> None:
     connection.execute(sa.insert(summary).from_select(columns, rows))
 
 
-def _refresh(connection, wait: bool) -> int:
+def _recompute_people(connection, user_ids) -> None:
+    """Replace the pre/post results, best quiz results and module progress of these
+    officials."""
+    pairs = queries.test_pair_results(Attempt.user_id.in_(user_ids)).subquery("pairs")
+    person = [User.__table__.c[key] for key in ("gender", "gov_level", "region",
+                                                 "organisation_id")]
+    rows = (
+        sa.select(pairs.c.user_id, pairs.c.pre_quiz_id, pairs.c.pre, pairs.c.post,
+                  pairs.c.gain, pairs.c.finished_at,
+                  local_month(pairs.c.finished_at), *person)
+        .join(User, User.id == pairs.c.user_id)
+    )
+    table = PrePostResult.__table__
+    connection.execute(sa.delete(table).where(table.c.user_id.in_(user_ids)))
+    connection.execute(sa.insert(table).from_select(
+        ("user_id", "pre_quiz_id", "pre", "post", "gain", "finished_at", "month",
+         "gender", "gov_level", "region", "organisation_id"), rows))
+    table = QuizMonth.__table__
+    connection.execute(sa.delete(table).where(table.c.user_id.in_(user_ids)))
+    connection.execute(sa.insert(table).from_select(
+        ("user_id", "quiz_id", "month", "grade", "finished_at", "gender", "gov_level",
+         "region", "organisation_id"),
+        queries.best_results_by_month(Attempt.user_id.in_(user_ids))))
+    table = ModuleProgress.__table__
+    connection.execute(sa.delete(table).where(table.c.user_id.in_(user_ids)))
+    connection.execute(sa.insert(table).from_select(
+        ("user_id", "module_id", "lessons_done"),
+        queries.lessons_finished(LessonProgress.user_id.in_(user_ids))))
+
+
+class Refreshed(NamedTuple):
+    """How many noted cohorts and officials a refresh recomputed."""
+
+    cohorts: int = 0
+    people: int = 0
+
+
+def _refresh(connection, wait: bool) -> Refreshed:
     if db.engine.dialect.name == "postgresql":
         lock = sa.func.pg_advisory_xact_lock if wait else sa.func.pg_try_advisory_xact_lock
         if connection.execute(sa.select(lock(_REFRESH_LOCK))).scalar() is False:
-            return 0  # another server is refreshing
-    notes = StaleCohort.__table__
+            return Refreshed()  # another server is refreshing
     # Taking the notes first: a change committed from here on leaves a note of its own.
+    notes = StaleCohort.__table__
     noted = connection.execute(sa.delete(notes).returning(notes.c.cohort_id)).scalars()
     cohort_ids = sorted(set(noted))
-    for first in range(0, len(cohort_ids), _COHORTS_PER_STATEMENT):
-        _recompute(connection, cohort_ids[first:first + _COHORTS_PER_STATEMENT])
-    return len(cohort_ids)
+    for first in range(0, len(cohort_ids), _IDS_PER_STATEMENT):
+        _recompute(connection, cohort_ids[first:first + _IDS_PER_STATEMENT])
+    notes = StalePerson.__table__
+    noted = connection.execute(sa.delete(notes).returning(notes.c.user_id)).scalars()
+    user_ids = sorted(set(noted))
+    for first in range(0, len(user_ids), _IDS_PER_STATEMENT):
+        _recompute_people(connection, user_ids[first:first + _IDS_PER_STATEMENT])
+    return Refreshed(len(cohort_ids), len(user_ids))
 
 
-def bring_up_to_date(*, wait: bool = True) -> int:
-    """Recompute the summary rows of the cohorts noted as changed; how many there were.
+def bring_up_to_date(*, wait: bool = True) -> Refreshed:
+    """Recompute the summary rows of the cohorts and officials noted as changed.
 
     Runs on a connection and in a transaction of its own. Without `wait`, it gives up at
     once when the database is busy writing (SQLite) or another server is refreshing
@@ -121,16 +133,18 @@ def bring_up_to_date(*, wait: bool = True) -> int:
             connection.connection.driver_connection.execute("PRAGMA busy_timeout = 0")
         try:
             with only_reading():
-                noted = connection.execute(stale_cohorts().limit(1)).first()
+                noted = connection.execute(sa.select(sa.or_(
+                    sa.exists(sa.select(StaleCohort.id)),
+                    sa.exists(sa.select(StalePerson.id))))).scalar()
             connection.rollback()
-            if noted is None:
-                return 0
+            if not noted:
+                return Refreshed()
             with connection.begin():
                 return _refresh(connection, wait)
         except sa.exc.OperationalError:
             if wait or not sqlite:
                 raise
-            return 0  # the database is locked by a writer: another time
+            return Refreshed()  # the database is locked by a writer: another time
         finally:
             if sqlite and not wait:
                 connection.connection.driver_connection.execute(

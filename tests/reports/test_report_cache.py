@@ -130,7 +130,7 @@ def test_warming_computes_the_first_dashboard_ahead_of_its_readers(make_app):
         result = app.test_cli_runner().invoke(args=["reports", "warm", "--language", "en"])
         assert result.exit_code == 0, result.output
         lines = result.output.splitlines()
-        assert lines[0].startswith("attendance summary: 3 changed cohorts recomputed in")
+        assert lines[0].startswith("summaries: 3 cohorts and 4 officials recomputed in")
         assert lines[1].startswith("en: computed in")
         with count_queries() as statements:
             assert client.get("/reports/").status_code == 200
