@@ -8,6 +8,7 @@ changed makes the report read everything raw).
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 import sqlalchemy as sa
@@ -208,3 +209,21 @@ def test_a_person_without_organisation_is_kept(data):
     db.session.add(CohortMember(cohort_id=c1.id, user_id=person.id,
                                 enrolled_at=dt.datetime(2017, 1, 1, tzinfo=dt.UTC)))
     _assert_summary_matches_records(YEAR_2017)
+
+
+def test_two_servers_refreshing_at_once_take_turns(data, app):
+    """Each note is taken by one refresh only, and the rows are written once."""
+    db.session.commit()
+    refreshed = []
+
+    def refresh():
+        with app.app_context():
+            refreshed.append(summary.bring_up_to_date())
+
+    threads = [threading.Thread(target=refresh) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(r.cohorts for r in refreshed) == [0, 0, 3]
+    assert _figures(YEAR_2017) == _from_records(YEAR_2017)
