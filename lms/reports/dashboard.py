@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from lms.db import now_utc, only_reading
 from lms.extensions import cache
-from lms.reports import queries, summary
+from lms.reports import notes, queries, summary
 from lms.reports.queries import Scope
 from lms.reports.suppression import Cell, protect_column
 
@@ -242,7 +242,7 @@ def build_report(scope: Scope, *, threshold: int, exact: bool,
                  dimensions=queries.DIMENSIONS) -> Report:
     """Everything the dashboard shows: one aggregate query per figure family, whatever the
     number of officials, plus the sessions and the planned-against-delivered counts."""
-    summary.bring_up_to_date(wait=False)
+    summary.bring_up_to_date(wait=False, at_most=notes.STALE_LIMIT)
     queries.tune_for_reports()
     fanned = _run_families(scope)
     sessions = queries.sessions_held(scope)

@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from lms.reference import Gender, GovLevel
-from lms.reports import dashboard, queries, summary
+from lms.reports import dashboard, notes, queries, summary
 from lms.reports.queries import Scope
 from lms.reports.suppression import Cell, protect_column
 from lms.spreadsheets import Sheet, xlsx_bytes
@@ -30,7 +30,7 @@ class DonorSummary:
 
 def build(scope: Scope, *, threshold: int, exact: bool) -> DonorSummary:
     """Officials trained, sex by level of government, each person counted once."""
-    summary.bring_up_to_date(wait=False)
+    summary.bring_up_to_date(wait=False, at_most=notes.STALE_LIMIT)
     queries.tune_for_reports()
     by_person = queries.attendance(scope)[queries.PERSON]
     by_gender = dashboard.collapse(by_person, lambda key: key[0])

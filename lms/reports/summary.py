@@ -120,24 +120,33 @@ def _refresh(connection, wait: bool) -> Refreshed:
     return Refreshed(len(cohort_ids), len(user_ids))
 
 
-def bring_up_to_date(*, wait: bool = True) -> Refreshed:
+def _count_noted(connection, column, at_most: int) -> int:
+    """How many cohorts or officials are noted, counting no further than `at_most` + 1."""
+    noted = sa.select(column).distinct().limit(at_most + 1).subquery()
+    return connection.execute(sa.select(sa.func.count()).select_from(noted)).scalar()
+
+
+def bring_up_to_date(*, wait: bool = True, at_most: int | None = None) -> Refreshed:
     """Recompute the summary rows of the cohorts and officials noted as changed.
 
     Runs on a connection and in a transaction of its own. Without `wait`, it gives up at
     once when the database is busy writing (SQLite) or another server is refreshing
-    (PostgreSQL): reports stay exact meanwhile, reading noted cohorts from the raw records.
+    (PostgreSQL). With `at_most`, it leaves the work alone when more cohorts or officials
+    than that are noted (after a bulk load or an upgrade: too long for a page to wait for;
+    `flask --app lms reports warm` does it). Reports stay exact meanwhile, reading what is
+    noted from the raw records.
     """
     sqlite = db.engine.dialect.name == "sqlite"
+    limit = 10**9 if at_most is None else at_most
     with db.engine.connect() as connection:
         if sqlite and not wait:
             connection.connection.driver_connection.execute("PRAGMA busy_timeout = 0")
         try:
             with only_reading():
-                noted = connection.execute(sa.select(sa.or_(
-                    sa.exists(sa.select(StaleCohort.id)),
-                    sa.exists(sa.select(StalePerson.id))))).scalar()
+                noted = [_count_noted(connection, column, limit)
+                         for column in (StaleCohort.cohort_id, StalePerson.user_id)]
             connection.rollback()
-            if not noted:
+            if not any(noted) or max(noted) > limit:
                 return Refreshed()
             with connection.begin():
                 return _refresh(connection, wait)
