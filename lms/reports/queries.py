@@ -119,14 +119,19 @@ def held_session_conditions(scope: Scope) -> list:
 _KEY_TYPES = {"gender": sa.String, "gov_level": sa.String, "region": sa.String,
               "organisation_id": sa.Integer, "cohort_id": sa.Integer, "month": sa.Integer}
 # The person attributes' key names, in the order of PERSON_DIMENSIONS.
-_PERSON_KEYS = ("gender", "gov_level", "region", "organisation_id")
+PERSON_KEYS = ("gender", "gov_level", "region", "organisation_id")
 
 
 _PERSON_SORT = ("organisation_id", "gender", "gov_level", "region")
 
 
+def person_columns(columns) -> list:
+    """The person attribute columns of a table, subquery or join (`.c` of it)."""
+    return [columns[key] for key in PERSON_KEYS]
+
+
 def _person_keys() -> tuple:
-    return tuple(zip(_PERSON_KEYS, (User.gender, User.gov_level, User.region,
+    return tuple(zip(PERSON_KEYS, (User.gender, User.gov_level, User.region,
                                     User.organisation_id), strict=True))
 
 
@@ -166,7 +171,7 @@ def _branch_select(branch: Branch) -> sa.Select:
             grouped = [column for _name, column in _person_keys()]
     else:
         source, grouped, columns = branch.source, [c for _n, c in branch.keys], None
-    names = _PERSON_KEYS if branch.by_person else [name for name, _c in branch.keys]
+    names = PERSON_KEYS if branch.by_person else [name for name, _c in branch.keys]
     named = dict(zip(names, grouped, strict=True))
     slots = [(named[name] if name in named else sa.cast(sa.null(), kind)).label(f"k_{name}")
              for name, kind in _KEY_TYPES.items()]
@@ -183,7 +188,7 @@ def _fan(branches: list[Branch]) -> dict:
     fanned: dict[str, dict] = {b.dimension: {} for b in branches}
     for row in db.session.execute(query):
         if row.dimension == PERSON:
-            key = tuple(getattr(row, f"k_{name}") for name in _PERSON_KEYS)
+            key = tuple(getattr(row, f"k_{name}") for name in PERSON_KEYS)
         elif row.dimension == "cohort":
             key = row.k_cohort_id
         else:
@@ -275,7 +280,7 @@ def attendance(scope: Scope) -> dict:
     if whole:
         parts.append(
             sa.select(AttendanceMonth.user_id, AttendanceMonth.cohort_id, AttendanceMonth.month,
-                      *(AttendanceMonth.__table__.c[key] for key in _PERSON_KEYS),
+                      *person_columns(AttendanceMonth.__table__.c),
                       *(AttendanceMonth.__table__.c[name] for name in ATTENDANCE_MEASURES))
             .where(AttendanceMonth.month.between(whole.first, whole.last),
                    *([AttendanceMonth.cohort_id.not_in(stale)] if stale else []),
@@ -298,7 +303,7 @@ def attendance(scope: Scope) -> dict:
     # itself (PostgreSQL scans a table faster than a materialised intermediate result).
     raw = (
         sa.select(per_month.c.user_id, per_month.c.cohort_id, per_month.c.month,
-                  *(User.__table__.c[key] for key in _PERSON_KEYS),
+                  *person_columns(User.__table__.c),
                   *(per_month.c[name] for name in ATTENDANCE_MEASURES))
         .join(User, User.id == per_month.c.user_id)
         .where(*person_conditions(scope))
@@ -457,7 +462,7 @@ def best_results_by_month(*conditions) -> sa.Select:
     the last was finished, with the official's person attributes (`conditions` limit the
     attempts)."""
     month = local_month(Attempt.finished_at).label("month")
-    person = [User.__table__.c[key] for key in _PERSON_KEYS]
+    person = person_columns(User.__table__.c)
     return (
         sa.select(Attempt.user_id, Attempt.quiz_id, month,
                   sa.func.max(Attempt.grade).label("grade"),
@@ -487,7 +492,7 @@ def quiz_results(scope: Scope) -> dict:
         months = QuizMonth.__table__
         parts.append(
             sa.select(months.c.user_id, months.c.quiz_id, months.c.month, months.c.grade,
-                      *(months.c[key] for key in _PERSON_KEYS))
+                      *person_columns(months.c))
             .where(months.c.month.between(whole.first, whole.last),
                    months.c.quiz_id.in_(counted),
                    *([months.c.user_id.not_in(stale)] if stale else []),
@@ -501,9 +506,9 @@ def quiz_results(scope: Scope) -> dict:
     raw = best_results_by_month(sa.or_(*raw_attempts), Attempt.quiz_id.in_(counted),
                                 *person_conditions(scope)).subquery("raw_results")
     parts.append(sa.select(raw.c.user_id, raw.c.quiz_id, raw.c.month, raw.c.grade,
-                           *(raw.c[key] for key in _PERSON_KEYS)))
+                           *person_columns(raw.c)))
     results = (parts[0] if len(parts) == 1 else sa.union_all(*parts)).subquery("results")
-    person = [results.c[key] for key in _PERSON_KEYS]
+    person = person_columns(results.c)
     # The best grade over the period's months; the month of its last attempt is the latest.
     best = (
         sa.select(results.c.user_id, results.c.quiz_id, *person,
@@ -513,7 +518,7 @@ def quiz_results(scope: Scope) -> dict:
         .subquery("best")
     )
     facts = (
-        sa.select(best.c.user_id, best.c.month, *(best.c[key] for key in _PERSON_KEYS),
+        sa.select(best.c.user_id, best.c.month, *person_columns(best.c),
                   sa.case((best.c.grade >= Quiz.pass_percent, 1), else_=0).label("passed"))
         .select_from(best)
         .join(Quiz, Quiz.id == best.c.quiz_id)
@@ -590,7 +595,7 @@ def knowledge_gain(scope: Scope) -> dict:
     if stale is not notes.EVERYONE:
         parts.append(
             sa.select(pairs.c.user_id, pairs.c.month,
-                      *(pairs.c[key] for key in _PERSON_KEYS),
+                      *person_columns(pairs.c),
                       pairs.c.pre, pairs.c.post, pairs.c.gain)
             .where(pairs.c.finished_at >= start, pairs.c.finished_at < end,
                    *([pairs.c.user_id.not_in(stale)] if stale else []),
@@ -602,7 +607,7 @@ def knowledge_gain(scope: Scope) -> dict:
         raw = test_pair_results(*limit).subquery("raw_pairs")
         parts.append(
             sa.select(raw.c.user_id, local_month(raw.c.finished_at).label("month"),
-                      *(User.__table__.c[key] for key in _PERSON_KEYS),
+                      *person_columns(User.__table__.c),
                       raw.c.pre, raw.c.post, raw.c.gain)
             .join(User, User.id == raw.c.user_id)
             .where(raw.c.finished_at >= start, raw.c.finished_at < end,

@@ -51,11 +51,11 @@ def _recompute(connection, cohort_ids) -> None:
         .subquery("sessions")
     )
     facts = queries.attendance_per_month(sessions).subquery("facts")
-    columns = ("cohort_id", "user_id", "month", "gender", "gov_level", "region",
-               "organisation_id", *queries.ATTENDANCE_MEASURES)
+    columns = ("cohort_id", "user_id", "month", *queries.PERSON_KEYS,
+               *queries.ATTENDANCE_MEASURES)
     rows = (
-        sa.select(facts.c.cohort_id, facts.c.user_id, facts.c.month, User.gender,
-                  User.gov_level, User.region, User.organisation_id,
+        sa.select(facts.c.cohort_id, facts.c.user_id, facts.c.month,
+                  *queries.person_columns(User.__table__.c),
                   *(facts.c[name] for name in queries.ATTENDANCE_MEASURES))
         .join(User, User.id == facts.c.user_id)
     )
@@ -68,8 +68,7 @@ def _recompute_people(connection, user_ids) -> None:
     """Replace the pre/post results, best quiz results and module progress of these
     officials."""
     pairs = queries.test_pair_results(Attempt.user_id.in_(user_ids)).subquery("pairs")
-    person = [User.__table__.c[key] for key in ("gender", "gov_level", "region",
-                                                 "organisation_id")]
+    person = queries.person_columns(User.__table__.c)
     rows = (
         sa.select(pairs.c.user_id, pairs.c.pre_quiz_id, pairs.c.pre, pairs.c.post,
                   pairs.c.gain, pairs.c.finished_at,
@@ -80,12 +79,11 @@ def _recompute_people(connection, user_ids) -> None:
     connection.execute(sa.delete(table).where(table.c.user_id.in_(user_ids)))
     connection.execute(sa.insert(table).from_select(
         ("user_id", "pre_quiz_id", "pre", "post", "gain", "finished_at", "month",
-         "gender", "gov_level", "region", "organisation_id"), rows))
+         *queries.PERSON_KEYS), rows))
     table = QuizMonth.__table__
     connection.execute(sa.delete(table).where(table.c.user_id.in_(user_ids)))
     connection.execute(sa.insert(table).from_select(
-        ("user_id", "quiz_id", "month", "grade", "finished_at", "gender", "gov_level",
-         "region", "organisation_id"),
+        ("user_id", "quiz_id", "month", "grade", "finished_at", *queries.PERSON_KEYS),
         queries.best_results_by_month(Attempt.user_id.in_(user_ids))))
     table = ModuleProgress.__table__
     connection.execute(sa.delete(table).where(table.c.user_id.in_(user_ids)))
