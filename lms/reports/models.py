@@ -44,6 +44,14 @@ class AttendanceMonth(db.Model):
     attended: Mapped[int]
     excused: Mapped[int]
     participations: Mapped[int]
+    # The official's previous month with a place (expected > 0) and with a participation,
+    # among their rows in every cohort ordered by month and cohort, and among their rows in
+    # this cohort: a row is an official's first in a period when the previous month lies
+    # before it (lms.reports.first_rows).
+    prev_place_month: Mapped[int | None]
+    prev_trained_month: Mapped[int | None]
+    cohort_prev_place_month: Mapped[int | None]
+    cohort_prev_trained_month: Mapped[int | None]
 
 
 class StaleCohort(db.Model):

@@ -32,7 +32,7 @@ from lms.cohorts.models import Cohort, CohortMember, CohortModule
 from lms.content.models import Lesson, LessonProgress
 from lms.extensions import db
 from lms.quizzes.models import FINISHED, GRADED, POST_TEST, PRE_TEST, Attempt, Quiz
-from lms.reports import notes
+from lms.reports import first_rows, notes
 from lms.reports.filters import ReportFilters
 from lms.reports.models import AttendanceMonth, ModuleProgress, PrePostResult, QuizMonth
 from lms.reports.months import local_month, month_name, whole_months
@@ -262,46 +262,62 @@ def attendance(scope: Scope) -> dict:
     The whole months of the period are read from the summary kept per official, cohort and
     month (lms.reports.summary), except for cohorts noted as changed since it was computed;
     those, and the part months at the period's edges, are read from the raw records,
-    worked out the same way. People are counted with COUNT(DISTINCT), so someone in two
-    cohorts or months of a group counts once in it.
+    worked out the same way. Someone in two cohorts or months of a group counts once in
+    it: read from the summary alone, an official is counted at their first row in the
+    period (lms.reports.first_rows); officials with records read from the raw tables are
+    counted with COUNT(DISTINCT).
     """
     start, end = scope.bounds
     if start >= end:
         return _fan_attendance(None)
     whole = whole_months(start, end)
-    starts_at = SeminarSession.starts_at
-    raw_sessions = [sa.and_(starts_at >= start, starts_at < end)]
-    parts = []
     # Cohorts changed since the summary was computed are read from the records. Asked once,
     # before the figures: a change committed in between shows in the next report.
     stale = notes.stale_cohorts() if whole else notes.EVERYONE
     if stale is notes.EVERYONE:
-        whole = None
-    if whole:
-        parts.append(
-            sa.select(AttendanceMonth.user_id, AttendanceMonth.cohort_id, AttendanceMonth.month,
-                      *person_columns(AttendanceMonth.__table__.c),
-                      *(AttendanceMonth.__table__.c[name] for name in ATTENDANCE_MEASURES))
-            .where(AttendanceMonth.month.between(whole.first, whole.last),
-                   *([AttendanceMonth.cohort_id.not_in(stale)] if stale else []),
-                   *person_conditions(scope, AttendanceMonth),
-                   *_cohort_conditions(scope, AttendanceMonth.cohort_id))
-        )
-        raw_sessions = [sa.and_(starts_at >= start, starts_at < whole.starts),
-                        sa.and_(starts_at >= whole.ends, starts_at < end)]
-        if stale:
-            raw_sessions.append(sa.and_(starts_at >= whole.starts, starts_at < whole.ends,
-                                        SeminarSession.cohort_id.in_(stale)))
+        raw = _raw_attendance(scope, [(start, end)])
+        return _fan_attendance(lambda: sa.select(raw).subquery("facts"))
+    edges = [(start, whole.starts), (whole.ends, end)]
+    if not stale and not _cohort_conditions(scope, SeminarSession.cohort_id):
+        return _attendance_linked(scope, whole, [e for e in edges if e[0] < e[1]])
+    # Each breakdown reads the summary itself (PostgreSQL scans a table faster than a
+    # materialised intermediate result); what is read from the records is worked out once.
+    noted = (whole.starts, whole.ends, SeminarSession.cohort_id.in_(stale)) if stale else None
+    raw = _raw_attendance(scope, edges, noted)
+    summary = _summary_months(scope, whole, *([AttendanceMonth.cohort_id.not_in(stale)]
+                                               if stale else []))
+    return _fan_attendance(lambda: sa.union_all(summary, sa.select(raw)).subquery("facts"))
+
+
+def _summary_months(scope: Scope, whole, *conditions) -> sa.Select:
+    """The attendance summary rows of the period's whole months that the filters keep."""
+    c = AttendanceMonth.__table__.c
+    return (
+        sa.select(c.user_id, c.cohort_id, c.month, *person_columns(c),
+                  *(c[name] for name in ATTENDANCE_MEASURES))
+        .where(c.month.between(whole.first, whole.last), *conditions,
+               *person_conditions(scope, AttendanceMonth),
+               *_cohort_conditions(scope, AttendanceMonth.cohort_id))
+    )
+
+
+def _raw_attendance(scope: Scope, spans, also=None):
+    """Attendance worked out from the records of the sessions starting in `spans` (pairs of
+    start and end), and with `also` (start, end, condition) of those meeting a condition,
+    for the officials the filters keep: computed once, however often it is read."""
+    starts_at = SeminarSession.starts_at
+    held_in = [sa.and_(starts_at >= a, starts_at < b) for a, b in spans]
+    if also is not None:
+        a, b, condition = also
+        held_in.append(sa.and_(starts_at >= a, starts_at < b, condition))
     held = (
         sa.select(SeminarSession.id, SeminarSession.cohort_id, SeminarSession.ends_at,
                   local_month(starts_at).label("month"))
-        .where(sa.or_(*raw_sessions), *_cohort_conditions(scope, SeminarSession.cohort_id))
+        .where(sa.or_(*held_in), *_cohort_conditions(scope, SeminarSession.cohort_id))
         .subquery("held")
     )
     per_month = attendance_per_month(held).subquery("raw_facts")
-    # The part read from the records is worked out once; each breakdown reads the summary
-    # itself (PostgreSQL scans a table faster than a materialised intermediate result).
-    raw = (
+    return (
         sa.select(per_month.c.user_id, per_month.c.cohort_id, per_month.c.month,
                   *person_columns(User.__table__.c),
                   *(per_month.c[name] for name in ATTENDANCE_MEASURES))
@@ -309,12 +325,69 @@ def attendance(scope: Scope) -> dict:
         .where(*person_conditions(scope))
         .cte("attendance_raw")
     )
-    parts.append(sa.select(raw))
 
-    def facts():
-        return (parts[0] if len(parts) == 1 else sa.union_all(*parts)).subquery("facts")
 
-    return _fan_attendance(facts)
+def _attendance_linked(scope: Scope, whole, edges) -> dict:
+    """Attendance when no cohort is noted and every cohort counts: officials with rows only
+    in the summary are counted at their first row in the period (lms.reports.first_rows),
+    those with records at the period's edges, read from the raw tables, by COUNT(DISTINCT)
+    over their summary rows and records together."""
+    c = AttendanceMonth.__table__.c
+    raw = _raw_attendance(scope, edges) if edges else None
+    at_edges = sa.select(raw.c.user_id) if edges else None
+    linked = (
+        sa.select(AttendanceMonth.__table__)
+        .where(c.month.between(whole.first, whole.last), *person_conditions(scope, c),
+               *([c.user_id.not_in(at_edges)] if edges else []))
+        .subquery("linked")
+    )
+    exact = None
+    if edges:
+        exact = sa.union_all(_summary_months(scope, whole, c.user_id.in_(at_edges)),
+                             sa.select(raw)).subquery("exact")
+
+    def branch(dimension, keys, prev_place, prev_trained, first):
+        parts = [
+            sa.select(*(linked.c[key].label(f"k_{key}") for key in keys),
+                      *(_count_sum(linked.c[name]).label(name) for name in ATTENDANCE_MEASURES),
+                      first_rows.count_first(linked.c.expected > 0, linked.c[prev_place],
+                                             first(linked)).label("people"),
+                      first_rows.count_first(linked.c.participations > 0,
+                                             linked.c[prev_trained], first(linked))
+                      .label("trained"))
+            .group_by(*(linked.c[key] for key in keys))
+        ]
+        if exact is not None:
+            parts.append(
+                sa.select(*(exact.c[key].label(f"k_{key}") for key in keys),
+                          *(outer.label(name) for name, outer in _distinct_measures(exact)))
+                .group_by(*(exact.c[key] for key in keys)))
+        merged = (parts[0] if len(parts) == 1 else sa.union_all(*parts)).subquery()
+        return Branch(dimension, tuple((key, merged.c[f"k_{key}"]) for key in keys), merged,
+                      outer=tuple((name, _count_sum(merged.c[name])) for name in _MEASURED))
+
+    return _fan([
+        branch(PERSON, _PERSON_SORT, "prev_place_month", "prev_trained_month",
+               lambda _t: whole.first),
+        branch("cohort", ("cohort_id",), "cohort_prev_place_month",
+               "cohort_prev_trained_month", lambda _t: whole.first),
+        # In a month's group, an official counts at their first row of that month.
+        branch("month", ("month",), "prev_place_month", "prev_trained_month",
+               lambda t: t.c.month),
+    ])
+
+
+_MEASURED = (*ATTENDANCE_MEASURES, "people", "trained")
+
+
+def _distinct_measures(f) -> tuple:
+    """The attendance measures of a group of facts, people counted with COUNT(DISTINCT)."""
+    user = f.c.user_id
+    return (
+        *((name, _count_sum(f.c[name])) for name in ATTENDANCE_MEASURES),
+        ("people", sa.func.count(sa.distinct(sa.case((f.c.expected > 0, user))))),
+        ("trained", sa.func.count(sa.distinct(sa.case((f.c.participations > 0, user))))),
+    )
 
 
 def _bytewise(column):
@@ -330,21 +403,14 @@ def _fan_attendance(facts) -> dict:
     if facts is None:
         return {PERSON: {}, "cohort": {}, "month": {}}
 
-    def measures(f):
-        user = f.c.user_id
-        return (
-            *((name, _count_sum(f.c[name])) for name in ATTENDANCE_MEASURES),
-            ("people", sa.func.count(sa.distinct(sa.case((f.c.expected > 0, user))))),
-            ("trained", sa.func.count(sa.distinct(sa.case((f.c.participations > 0, user))))),
-        )
-
     person, cohort, month = facts(), facts(), facts()
     return _fan([
         # Sorted by organisation first: most rows are told apart by an integer.
         Branch(PERSON, tuple((key, _bytewise(person.c[key])) for key in _PERSON_SORT), person,
-               outer=measures(person)),
-        Branch("cohort", (("cohort_id", cohort.c.cohort_id),), cohort, outer=measures(cohort)),
-        Branch("month", (("month", month.c.month),), month, outer=measures(month)),
+               outer=_distinct_measures(person)),
+        Branch("cohort", (("cohort_id", cohort.c.cohort_id),), cohort,
+               outer=_distinct_measures(cohort)),
+        Branch("month", (("month", month.c.month),), month, outer=_distinct_measures(month)),
     ])
 
 

@@ -26,7 +26,7 @@ from lms.content.models import LessonProgress
 from lms.db import SQLITE_BUSY_MILLISECONDS, only_reading
 from lms.extensions import db
 from lms.quizzes.models import Attempt
-from lms.reports import queries
+from lms.reports import first_rows, queries
 from lms.reports.models import (
     AttendanceMonth,
     ModuleProgress,
@@ -42,8 +42,9 @@ _REFRESH_LOCK = 0x4C4D_5301
 _IDS_PER_STATEMENT = 5000
 
 
-def _recompute(connection, cohort_ids) -> None:
-    """Replace the summary rows of these cohorts with figures from the raw tables."""
+def _recompute(connection, cohort_ids) -> set[int]:
+    """Replace the summary rows of these cohorts with figures from the raw tables; the
+    officials whose rows were replaced."""
     sessions = (
         sa.select(SeminarSession.id, SeminarSession.cohort_id, SeminarSession.ends_at,
                   local_month(SeminarSession.starts_at).label("month"))
@@ -60,8 +61,43 @@ def _recompute(connection, cohort_ids) -> None:
         .join(User, User.id == facts.c.user_id)
     )
     summary = AttendanceMonth.__table__
-    connection.execute(sa.delete(summary).where(summary.c.cohort_id.in_(cohort_ids)))
+    gone = connection.execute(sa.delete(summary).where(summary.c.cohort_id.in_(cohort_ids))
+                              .returning(summary.c.user_id)).scalars()
+    people = set(gone)
     connection.execute(sa.insert(summary).from_select(columns, rows))
+    people.update(connection.execute(
+        sa.select(summary.c.user_id).distinct().where(summary.c.cohort_id.in_(cohort_ids))
+    ).scalars())
+    return people
+
+
+def _link_months(connection, user_ids) -> None:
+    """Set, on every attendance summary row of these officials, the months of their
+    previous rows with a place and with a participation (lms.reports.first_rows)."""
+    summary = AttendanceMonth.__table__
+    c = summary.c
+    everywhere, in_cohort = (c.user_id,), (c.cohort_id, c.user_id)
+    order = (c.month, c.cohort_id)
+    place, trained = c.expected > 0, c.participations > 0
+    links = (
+        sa.select(c.cohort_id, c.user_id, c.month,
+                  first_rows.previous_month(place, c.month, everywhere, order)
+                  .label("prev_place_month"),
+                  first_rows.previous_month(trained, c.month, everywhere, order)
+                  .label("prev_trained_month"),
+                  first_rows.previous_month(place, c.month, in_cohort, order)
+                  .label("cohort_prev_place_month"),
+                  first_rows.previous_month(trained, c.month, in_cohort, order)
+                  .label("cohort_prev_trained_month"))
+        .where(c.user_id.in_(user_ids))
+        .subquery("links")
+    )
+    connection.execute(
+        sa.update(summary)
+        .where(c.cohort_id == links.c.cohort_id, c.user_id == links.c.user_id,
+               c.month == links.c.month)
+        .values({name: links.c[name] for name in first_rows.ATTENDANCE_LINKS})
+    )
 
 
 def _recompute_people(connection, user_ids) -> None:
@@ -108,8 +144,12 @@ def _refresh(connection, wait: bool) -> Refreshed:
     notes = StaleCohort.__table__
     noted = connection.execute(sa.delete(notes).returning(notes.c.cohort_id)).scalars()
     cohort_ids = sorted(set(noted))
+    people: set[int] = set()
     for first in range(0, len(cohort_ids), _IDS_PER_STATEMENT):
-        _recompute(connection, cohort_ids[first:first + _IDS_PER_STATEMENT])
+        people |= _recompute(connection, cohort_ids[first:first + _IDS_PER_STATEMENT])
+    people_ids = sorted(people)
+    for first in range(0, len(people_ids), _IDS_PER_STATEMENT):
+        _link_months(connection, people_ids[first:first + _IDS_PER_STATEMENT])
     notes = StalePerson.__table__
     noted = connection.execute(sa.delete(notes).returning(notes.c.user_id)).scalars()
     user_ids = sorted(set(noted))
