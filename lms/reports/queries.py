@@ -182,9 +182,18 @@ def _branch_select(branch: Branch) -> sa.Select:
     return query.group_by(*grouped) if grouped else query
 
 
-def _fan(branches: list[Branch]) -> dict:
-    """Run the breakdowns as one query: {dimension: {key: row}} (key a tuple for PERSON)."""
+def _fan(branches: list[Branch], *, added: tuple = ()) -> dict:
+    """Run the breakdowns as one query: {dimension: {key: row}} (key a tuple for PERSON).
+
+    With `added` (the names of counts), several branches may answer one dimension: their
+    rows with the same key are added up.
+    """
     query = sa.union_all(*(_branch_select(b) for b in branches))
+    if added:
+        rows = query.subquery("answered")
+        keys = [rows.c.dimension, *(rows.c[f"k_{name}"] for name in _KEY_TYPES)]
+        query = (sa.select(*keys, *(_count_sum(rows.c[name]).label(name) for name in added))
+                 .group_by(*keys))
     fanned: dict[str, dict] = {b.dimension: {} for b in branches}
     for row in db.session.execute(query):
         if row.dimension == PERSON:
@@ -346,38 +355,28 @@ def _attendance_linked(scope: Scope, whole, edges) -> dict:
         exact = sa.union_all(_summary_months(scope, whole, c.user_id.in_(at_edges)),
                              sa.select(raw)).subquery("exact")
 
-    def branch(dimension, keys, prev_place, prev_trained, first):
-        parts = [
-            sa.select(*(linked.c[key].label(f"k_{key}") for key in keys),
-                      *(_count_sum(linked.c[name]).label(name) for name in ATTENDANCE_MEASURES),
-                      first_rows.count_first(linked.c.expected > 0, linked.c[prev_place],
-                                             first(linked)).label("people"),
-                      first_rows.count_first(linked.c.participations > 0,
-                                             linked.c[prev_trained], first(linked))
-                      .label("trained"))
-            .group_by(*(linked.c[key] for key in keys))
-        ]
+    def branches(dimension, keys, prev_place, prev_trained, first):
+        place, trained = linked.c[prev_place], linked.c[prev_trained]
+        measures = (
+            *((name, _count_sum(linked.c[name])) for name in ATTENDANCE_MEASURES),
+            ("people", first_rows.count_first(linked.c.expected > 0, place, first)),
+            ("trained", first_rows.count_first(linked.c.participations > 0, trained, first)),
+        )
+        made = [Branch(dimension, tuple((key, linked.c[key]) for key in keys), linked,
+                       outer=measures)]
         if exact is not None:
-            parts.append(
-                sa.select(*(exact.c[key].label(f"k_{key}") for key in keys),
-                          *(outer.label(name) for name, outer in _distinct_measures(exact)))
-                .group_by(*(exact.c[key] for key in keys)))
-        merged = (parts[0] if len(parts) == 1 else sa.union_all(*parts)).subquery()
-        return Branch(dimension, tuple((key, merged.c[f"k_{key}"]) for key in keys), merged,
-                      outer=tuple((name, _count_sum(merged.c[name])) for name in _MEASURED))
+            made.append(Branch(dimension, tuple((key, exact.c[key]) for key in keys), exact,
+                               outer=_distinct_measures(exact)))
+        return made
 
     return _fan([
-        branch(PERSON, _PERSON_SORT, "prev_place_month", "prev_trained_month",
-               lambda _t: whole.first),
-        branch("cohort", ("cohort_id",), "cohort_prev_place_month",
-               "cohort_prev_trained_month", lambda _t: whole.first),
+        *branches(PERSON, _PERSON_SORT, "prev_place_month", "prev_trained_month", whole.first),
+        *branches("cohort", ("cohort_id",), "cohort_prev_place_month",
+                  "cohort_prev_trained_month", whole.first),
         # In a month's group, an official counts at their first row of that month.
-        branch("month", ("month",), "prev_place_month", "prev_trained_month",
-               lambda t: t.c.month),
-    ])
-
-
-_MEASURED = (*ATTENDANCE_MEASURES, "people", "trained")
+        *branches("month", ("month",), "prev_place_month", "prev_trained_month",
+                  linked.c.month),
+    ], added=(*ATTENDANCE_MEASURES, "people", "trained"))
 
 
 def _distinct_measures(f) -> tuple:
