@@ -101,6 +101,13 @@ class QuizMonth(db.Model):
     gov_level: Mapped[str | None] = mapped_column(sa.String(20))
     region: Mapped[str | None] = mapped_column(sa.String(20))
     organisation_id: Mapped[int | None]
+    # Whether the grade reaches the quiz's pass mark, and, among the official's months with
+    # a result at the same quiz, the previous month, the next one and the previous one with
+    # a pass (lms.reports.first_rows).
+    passed: Mapped[bool | None]
+    prev_month: Mapped[int | None]
+    next_month: Mapped[int | None]
+    prev_pass_month: Mapped[int | None]
 
 
 class ModuleProgress(db.Model):

@@ -496,6 +496,11 @@ def membership_conditions(scope: Scope, user_column) -> list:
 
 
 def _by_result(facts, scope: Scope, measures) -> dict:
+    """The breakdowns of `_result_branches`, run."""
+    return _fan(_result_branches(facts, scope, measures))
+
+
+def _result_branches(facts, scope: Scope, measures) -> list[Branch]:
     """Person, cohort and month breakdowns of facts holding one row per counted result.
 
     The cohort breakdown counts a result in each of the official's cohorts (those the
@@ -515,11 +520,11 @@ def _by_result(facts, scope: Scope, measures) -> dict:
         person = Branch(PERSON, _person_keys(), facts.join(User, User.id == facts.c.user_id),
                         outer=outer)
         month = local_month(facts.c.finished_at)
-    return _fan([
+    return [
         person,
         Branch("cohort", (("cohort_id", CohortMember.cohort_id),), in_cohorts, outer=outer),
         Branch("month", (("month", month),), facts, outer=outer),
-    ])
+    ]
 
 
 def best_results_by_month(*conditions) -> sa.Select:
@@ -544,37 +549,58 @@ def quiz_results(scope: Scope) -> dict:
     A result is an official's best grade at a quiz among the attempts finished in the
     period. The whole months of the period are read from the summary of best results per
     official, quiz and month (lms.reports.summary); the part months at its edges, and
-    officials noted as changed since it was computed, from the attempts.
+    officials noted as changed since it was computed, from the attempts. When no official
+    is noted, a result read from the summary alone is counted at its first month in the
+    period (lms.reports.first_rows).
     """
     start, end = scope.filters.utc_bounds()
-    counted = sa.select(Quiz.id).where(Quiz.purpose.in_([GRADED, POST_TEST]))
     stale = notes.stale_people()
     whole = whole_months(start, end) if stale is not notes.EVERYONE else None
+    if not whole:
+        return _quiz_by_result(scope, [_raw_results(scope, [(start, end)])])
+    edges = [(a, b) for a, b in ((start, whole.starts), (whole.ends, end)) if a < b]
+    if not stale:
+        return _quiz_results_linked(scope, whole, edges)
+    months = QuizMonth.__table__
+    noted = [(whole.starts, whole.ends, Attempt.user_id.in_(stale))]
+    parts = [_quiz_months(scope, whole, months.c.user_id.not_in(stale)),
+             _raw_results(scope, edges, noted)]
+    return _quiz_by_result(scope, parts)
+
+
+def _counted_quizzes() -> sa.Select:
+    return sa.select(Quiz.id).where(Quiz.purpose.in_([GRADED, POST_TEST]))
+
+
+def _quiz_months(scope: Scope, whole, *conditions) -> sa.Select:
+    """Best results per month from the summary, in the period's whole months."""
+    months = QuizMonth.__table__
+    return (
+        sa.select(months.c.user_id, months.c.quiz_id, months.c.month, months.c.grade,
+                  *person_columns(months.c))
+        .where(months.c.month.between(whole.first, whole.last),
+               months.c.quiz_id.in_(_counted_quizzes()), *conditions,
+               *person_conditions(scope, months.c))
+    )
+
+
+def _raw_results(scope: Scope, spans, also=()) -> sa.Select:
+    """Best results per month worked out from the attempts finished in `spans` (pairs of
+    start and end), and in `also` (start, end, condition) meeting a condition."""
     finished = Attempt.finished_at
-    raw_attempts = [sa.and_(finished >= start, finished < end)]
-    parts = []
-    if whole:
-        months = QuizMonth.__table__
-        parts.append(
-            sa.select(months.c.user_id, months.c.quiz_id, months.c.month, months.c.grade,
-                      *person_columns(months.c))
-            .where(months.c.month.between(whole.first, whole.last),
-                   months.c.quiz_id.in_(counted),
-                   *([months.c.user_id.not_in(stale)] if stale else []),
-                   *person_conditions(scope, months.c))
-        )
-        raw_attempts = [sa.and_(finished >= start, finished < whole.starts),
-                        sa.and_(finished >= whole.ends, finished < end)]
-        if stale:
-            raw_attempts.append(sa.and_(finished >= whole.starts, finished < whole.ends,
-                                        Attempt.user_id.in_(stale)))
-    raw = best_results_by_month(sa.or_(*raw_attempts), Attempt.quiz_id.in_(counted),
+    within = [sa.and_(finished >= a, finished < b) for a, b in spans]
+    within += [sa.and_(finished >= a, finished < b, condition) for a, b, condition in also]
+    raw = best_results_by_month(sa.or_(*within), Attempt.quiz_id.in_(_counted_quizzes()),
                                 *person_conditions(scope)).subquery("raw_results")
-    parts.append(sa.select(raw.c.user_id, raw.c.quiz_id, raw.c.month, raw.c.grade,
-                           *person_columns(raw.c)))
+    return sa.select(raw.c.user_id, raw.c.quiz_id, raw.c.month, raw.c.grade,
+                     *person_columns(raw.c))
+
+
+def _quiz_facts(scope: Scope, parts):
+    """One row per result (official and quiz) from best results per month: the best grade
+    over the months, whether it passed, and the latest month."""
     results = (parts[0] if len(parts) == 1 else sa.union_all(*parts)).subquery("results")
     person = person_columns(results.c)
-    # The best grade over the period's months; the month of its last attempt is the latest.
     best = (
         sa.select(results.c.user_id, results.c.quiz_id, *person,
                   sa.func.max(results.c.grade).label("grade"),
@@ -582,7 +608,7 @@ def quiz_results(scope: Scope) -> dict:
         .group_by(results.c.user_id, results.c.quiz_id, *person)
         .subquery("best")
     )
-    facts = (
+    return (
         sa.select(best.c.user_id, best.c.month, *person_columns(best.c),
                   sa.case((best.c.grade >= Quiz.pass_percent, 1), else_=0).label("passed"))
         .select_from(best)
@@ -590,10 +616,61 @@ def quiz_results(scope: Scope) -> dict:
         .where(*membership_conditions(scope, best.c.user_id))
         .cte("quiz_facts")
     )
-    return _by_result(facts, scope, (
-        ("results", sa.func.count()),
-        ("passed", sa.func.coalesce(_count_sum(facts.c.passed), 0)),
-    ))
+
+
+def _quiz_measures(facts) -> tuple:
+    return (("results", sa.func.count()),
+            ("passed", sa.func.coalesce(_count_sum(facts.c.passed), 0)))
+
+
+def _quiz_by_result(scope: Scope, parts) -> dict:
+    facts = _quiz_facts(scope, parts)
+    return _by_result(facts, scope, _quiz_measures(facts))
+
+
+def _quiz_results_linked(scope: Scope, whole, edges) -> dict:
+    """Quiz results when no official is noted: a result read from the summary alone counts
+    at its official's first month with a result at that quiz in the period (and, by month,
+    at the last), passed when any of its months in the period passed; results of officials
+    with attempts in the period's part months are worked out from all their rows."""
+    months = QuizMonth.__table__
+    raw = _raw_results(scope, edges).cte("raw_results") if edges else None
+    at_edges = [months.c.user_id.not_in(sa.select(raw.c.user_id))] if edges else []
+    linked = (
+        sa.select(months)
+        .where(months.c.month.between(whole.first, whole.last),
+               months.c.quiz_id.in_(_counted_quizzes()), *at_edges,
+               *person_conditions(scope, months.c),
+               *membership_conditions(scope, months.c.user_id))
+        .subquery("linked")
+    )
+    first = (
+        ("results", first_rows.count_first(sa.true(), linked.c.prev_month, whole.first)),
+        ("passed", first_rows.count_first(linked.c.passed, linked.c.prev_pass_month,
+                                          whole.first)),
+    )
+    # By month, a result counts at its last month in the period, passed when that month or
+    # an earlier one in the period passed.
+    lasts = (sa.select(linked)
+             .where(sa.or_(linked.c.next_month.is_(None), linked.c.next_month > whole.last))
+             .subquery("lasts"))
+    passed_by_then = sa.or_(lasts.c.passed, lasts.c.prev_pass_month >= whole.first)
+    by_last = (("results", sa.func.count()),
+               ("passed", _count_sum(sa.case((passed_by_then, 1), else_=0))))
+    in_cohorts = linked.join(CohortMember, sa.and_(
+        CohortMember.user_id == linked.c.user_id,
+        *_cohort_conditions(scope, CohortMember.cohort_id)))
+    branches = [
+        Branch(PERSON, tuple((key, linked.c[key]) for key in _PERSON_SORT), linked,
+               outer=first),
+        Branch("cohort", (("cohort_id", CohortMember.cohort_id),), in_cohorts, outer=first),
+        Branch("month", (("month", lasts.c.month),), lasts, outer=by_last),
+    ]
+    if edges:
+        at_edges = months.c.user_id.in_(sa.select(raw.c.user_id))
+        facts = _quiz_facts(scope, [_quiz_months(scope, whole, at_edges), sa.select(raw)])
+        branches += _result_branches(facts, scope, _quiz_measures(facts))
+    return _fan(branches, added=("results", "passed"))
 
 
 # A grade kept to four decimals, packed after the attempt number: the smallest packed value

@@ -25,7 +25,7 @@ from lms.attendance.models import SeminarSession
 from lms.content.models import LessonProgress
 from lms.db import SQLITE_BUSY_MILLISECONDS, only_reading
 from lms.extensions import db
-from lms.quizzes.models import Attempt
+from lms.quizzes.models import Attempt, Quiz
 from lms.reports import first_rows, queries
 from lms.reports.models import (
     AttendanceMonth,
@@ -118,9 +118,19 @@ def _recompute_people(connection, user_ids) -> None:
          *queries.PERSON_KEYS), rows))
     table = QuizMonth.__table__
     connection.execute(sa.delete(table).where(table.c.user_id.in_(user_ids)))
+    best = queries.best_results_by_month(Attempt.user_id.in_(user_ids)).subquery("best")
+    passed = best.c.grade >= Quiz.pass_percent
+    result, order = (best.c.user_id, best.c.quiz_id), (best.c.month,)
     connection.execute(sa.insert(table).from_select(
-        ("user_id", "quiz_id", "month", "grade", "finished_at", *queries.PERSON_KEYS),
-        queries.best_results_by_month(Attempt.user_id.in_(user_ids))))
+        ("user_id", "quiz_id", "month", "grade", "finished_at", *queries.PERSON_KEYS,
+         "passed", "prev_month", "next_month", "prev_pass_month"),
+        sa.select(best.c.user_id, best.c.quiz_id, best.c.month, best.c.grade,
+                  best.c.finished_at, *queries.person_columns(best.c), passed,
+                  first_rows.previous_month(sa.true(), best.c.month, result, order),
+                  sa.func.min(best.c.month).over(partition_by=result, order_by=order,
+                                                 rows=(1, None)),
+                  first_rows.previous_month(passed, best.c.month, result, order))
+        .join(Quiz, Quiz.id == best.c.quiz_id)))
     table = ModuleProgress.__table__
     connection.execute(sa.delete(table).where(table.c.user_id.in_(user_ids)))
     connection.execute(sa.insert(table).from_select(

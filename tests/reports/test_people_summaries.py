@@ -129,6 +129,8 @@ def test_every_change_reaches_the_summaries(data):
         (lambda: setattr(progress("m1", lessons[0]), "completed_at", when), True),
         (lambda: db.session.delete(progress("f1", lessons[1])), True),
         (lambda: setattr(db.session.get(User, people["m1"].id), "region", "brest"), False),
+        (lambda: setattr(post, "pass_percent", 90), True),  # who passed changes
+        (lambda: setattr(post, "title", "Final test"), False),
         (lambda: setattr(pre, "paired_quiz_id", None), True),
     ]
     for change, noted in changes:
@@ -167,7 +169,7 @@ def test_the_figures_are_read_from_the_summaries(data):
     year = SCOPES[0]
     # Changed behind the triggers' back, each summary shows through.
     db.session.execute(sa.update(PrePostResult).values(pre=0))
-    db.session.execute(sa.update(QuizMonth).values(grade=0))
+    db.session.execute(sa.update(QuizMonth).values(grade=0, passed=False))
     db.session.execute(sa.update(ModuleProgress).values(lessons_done=0))
     gain, completion, quiz = (family(year)[queries.PERSON] for family in FAMILIES)
     assert sum(row.pre_sum for row in gain.values()) == 0
