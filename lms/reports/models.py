@@ -127,3 +127,23 @@ class StalePerson(db.Model):
 
     id: Mapped[intpk]
     user_id: Mapped[int] = mapped_column(index=True)
+
+
+class MemberCompletion(db.Model):
+    """Per cohort and member: how many of the cohort's modules with lessons are assigned to
+    them and how many of those they have finished, with their person attributes. `alone`
+    says it is the official's only such membership, so their modules need no comparing
+    across cohorts to be counted once. Only memberships with modules assigned have a row."""
+
+    __tablename__ = "report_member_completion"
+
+    # No foreign keys, as for the attendance summary.
+    cohort_id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(primary_key=True, index=True)
+    gender: Mapped[str | None] = mapped_column(sa.String(20))
+    gov_level: Mapped[str | None] = mapped_column(sa.String(20))
+    region: Mapped[str | None] = mapped_column(sa.String(20))
+    organisation_id: Mapped[int | None]
+    modules: Mapped[int]
+    completed: Mapped[int]
+    alone: Mapped[bool | None]

@@ -34,7 +34,13 @@ from lms.extensions import db
 from lms.quizzes.models import FINISHED, GRADED, POST_TEST, PRE_TEST, Attempt, Quiz
 from lms.reports import first_rows, notes
 from lms.reports.filters import ReportFilters
-from lms.reports.models import AttendanceMonth, ModuleProgress, PrePostResult, QuizMonth
+from lms.reports.models import (
+    AttendanceMonth,
+    MemberCompletion,
+    ModuleProgress,
+    PrePostResult,
+    QuizMonth,
+)
 from lms.reports.months import local_month, month_name, whole_months
 
 ATTENDED = (Status.PRESENT.value, Status.LATE.value)
@@ -435,15 +441,37 @@ def module_completion(scope: Scope) -> dict:
 
     A pair is an official and a module assigned to one of their cohorts running in the
     period; in the person breakdowns and the totals a pair is counted once however many of
-    the official's cohorts have the module, in the cohort breakdown once per cohort. The
-    lessons each official finished are read from the module progress summary
-    (lms.reports.summary), except for officials noted as changed since it was computed.
+    the official's cohorts have the module, in the cohort breakdown once per cohort.
+
+    When nothing is noted as changed, the figures are sums over the completion summary
+    kept per cohort member (lms.reports.summary); only officials with modules in several
+    cohorts have their pairs compared across cohorts. Otherwise the pairs are worked out
+    from the memberships, with the lessons each official finished read from the module
+    progress summary, except for officials noted as changed since it was computed.
     """
+    stale = notes.stale_people()
+    if not stale and not notes.stale_cohorts():
+        return _completion_summarised(scope)
+    facts = _completion_facts(scope, stale)
+    return _fan([_completion_by_person(facts),
+                 Branch("cohort", (("cohort_id", facts.c.cohort_id),), facts, (facts.c.user_id,),
+                        (("assigned", sa.func.count()),
+                         ("completed", _count_sum(facts.c.completed))),
+                        _COMPLETION_OUTER)])
+
+
+_COMPLETION_OUTER = (("assigned", lambda c: _count_sum(c.assigned)),
+                     ("completed", lambda c: _count_sum(c.completed)),
+                     ("people", lambda c: sa.func.count()))
+
+
+def _completion_facts(scope: Scope, stale, *conditions):
+    """One row per official, cohort running in the period and module assigned to it (with
+    lessons): whether the official has read every lesson. `conditions` limit the members."""
     totals = (
         sa.select(Lesson.module_id, sa.func.count(Lesson.id).label("total"))
         .group_by(Lesson.module_id).subquery()
     )
-    stale = notes.stale_people()
     progress = ModuleProgress.__table__
     parts = []
     if stale is not notes.EVERYONE:
@@ -458,7 +486,7 @@ def module_completion(scope: Scope) -> dict:
         (sa.and_(totals.c.total > 0, sa.func.coalesce(done.c.done, 0) >= totals.c.total), 1),
         else_=0,
     )
-    facts = (
+    return (
         sa.select(CohortMember.user_id.label("user_id"),
                   CohortModule.cohort_id.label("cohort_id"),
                   CohortModule.module_id.label("module_id"), completed.label("completed"))
@@ -468,22 +496,46 @@ def module_completion(scope: Scope) -> dict:
         .join(totals, totals.c.module_id == CohortModule.module_id)
         .outerjoin(done, sa.and_(done.c.user_id == CohortMember.user_id,
                                  done.c.module_id == CohortModule.module_id))
-        .where(*_cohorts_running(scope), *_people(scope, CohortMember.user_id))
+        .where(*_cohorts_running(scope), *_people(scope, CohortMember.user_id), *conditions)
         .cte("completion_facts")
     )
+
+
+def _completion_by_person(facts) -> Branch:
+    """The person breakdown of completion facts: each official's distinct modules."""
     module, finished = facts.c.module_id, sa.case((facts.c.completed == 1, facts.c.module_id))
-    unit = (facts.c.user_id,)
-    outer = (("assigned", lambda c: _count_sum(c.assigned)),
-             ("completed", lambda c: _count_sum(c.completed)),
-             ("people", lambda c: sa.func.count()))
+    return Branch(PERSON, (), facts, (facts.c.user_id,),
+                  (("assigned", sa.func.count(sa.distinct(module))),
+                   ("completed", sa.func.count(sa.distinct(finished)))),
+                  _COMPLETION_OUTER, by_person=True)
+
+
+def _completion_summarised(scope: Scope) -> dict:
+    """Completion from the summary per cohort member: plain sums by cohort, and by person
+    for officials with modules in one cohort only; officials with modules in several
+    cohorts have each module counted once from their pairs."""
+    summary = MemberCompletion.__table__
+    members = (
+        sa.select(summary)
+        .join(Cohort, Cohort.id == summary.c.cohort_id)
+        .where(*_cohorts_running(scope), *person_conditions(scope, summary.c))
+        .subquery("members")
+    )
+    alone = sa.select(members).where(members.c.alone).subquery("alone")
+
+    def sums(rows):
+        return (("assigned", _count_sum(rows.c.modules)),
+                ("completed", _count_sum(rows.c.completed)),
+                ("people", sa.func.count()))
+
+    in_several = sa.select(summary.c.user_id).where(sa.not_(summary.c.alone))
+    facts = _completion_facts(scope, [], CohortMember.user_id.in_(in_several))
     return _fan([
-        Branch(PERSON, (), facts, unit,
-               (("assigned", sa.func.count(sa.distinct(module))),
-                ("completed", sa.func.count(sa.distinct(finished)))), outer, by_person=True),
-        Branch("cohort", (("cohort_id", facts.c.cohort_id),), facts, unit,
-               (("assigned", sa.func.count()), ("completed", _count_sum(facts.c.completed))),
-               outer),
-    ])
+        Branch("cohort", (("cohort_id", members.c.cohort_id),), members, outer=sums(members)),
+        Branch(PERSON, tuple((key, alone.c[key]) for key in _PERSON_SORT), alone,
+               outer=sums(alone)),
+        _completion_by_person(facts),
+    ], added=("assigned", "completed", "people"))
 
 
 def membership_conditions(scope: Scope, user_column) -> list:

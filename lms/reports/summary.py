@@ -22,13 +22,15 @@ import sqlalchemy as sa
 
 from lms.accounts.models import User
 from lms.attendance.models import SeminarSession
-from lms.content.models import LessonProgress
+from lms.cohorts.models import CohortMember, CohortModule
+from lms.content.models import Lesson, LessonProgress
 from lms.db import SQLITE_BUSY_MILLISECONDS, only_reading
 from lms.extensions import db
 from lms.quizzes.models import Attempt, Quiz
 from lms.reports import first_rows, queries
 from lms.reports.models import (
     AttendanceMonth,
+    MemberCompletion,
     ModuleProgress,
     PrePostResult,
     QuizMonth,
@@ -138,6 +140,60 @@ def _recompute_people(connection, user_ids) -> None:
         queries.lessons_finished(LessonProgress.user_id.in_(user_ids))))
 
 
+def _recompute_completion(connection, members, rows) -> set[int]:
+    """Replace the completion summary of the memberships meeting `members` (a condition on
+    cohort_members), whose summary rows meet `rows`; the officials concerned."""
+    summary = MemberCompletion.__table__
+    gone = connection.execute(sa.delete(summary).where(rows).returning(summary.c.user_id))
+    people = set(gone.scalars())
+    memberships = (sa.select(CohortMember.cohort_id, CohortMember.user_id).where(members)
+                   .subquery("memberships"))
+    totals = (sa.select(Lesson.module_id, sa.func.count(Lesson.id).label("total"))
+              .group_by(Lesson.module_id).subquery("totals"))
+    done = queries.lessons_finished(
+        LessonProgress.user_id.in_(sa.select(memberships.c.user_id))).subquery("done")
+    person = queries.person_columns(User.__table__.c)
+    finished = sa.case((done.c.done >= totals.c.total, 1), else_=0)
+    connection.execute(sa.insert(summary).from_select(
+        ("cohort_id", "user_id", *queries.PERSON_KEYS, "modules", "completed"),
+        sa.select(memberships.c.cohort_id, memberships.c.user_id, *person, sa.func.count(),
+                  sa.func.sum(finished))
+        .select_from(memberships)
+        .join(User, User.id == memberships.c.user_id)
+        .join(CohortModule, CohortModule.cohort_id == memberships.c.cohort_id)
+        .join(totals, totals.c.module_id == CohortModule.module_id)
+        .outerjoin(done, sa.and_(done.c.user_id == memberships.c.user_id,
+                                 done.c.module_id == CohortModule.module_id))
+        .group_by(memberships.c.cohort_id, memberships.c.user_id, *person)))
+    people.update(connection.execute(
+        sa.select(summary.c.user_id).distinct().where(rows)).scalars())
+    return people
+
+
+def _mark_alone(connection, user_ids) -> None:
+    """Say, on each completion summary row of these officials, whether it is their only
+    one."""
+    summary = MemberCompletion.__table__
+    c = summary.c
+    counts = (
+        sa.select(c.cohort_id, c.user_id,
+                  (sa.func.count().over(partition_by=c.user_id) == 1).label("alone"))
+        .where(c.user_id.in_(user_ids))
+        .subquery("counts")
+    )
+    connection.execute(
+        sa.update(summary)
+        .where(c.cohort_id == counts.c.cohort_id, c.user_id == counts.c.user_id)
+        .values(alone=counts.c.alone)
+    )
+
+
+def _in_chunks(ids):
+    ids = sorted(ids)
+    return (ids[first:first + _IDS_PER_STATEMENT]
+            for first in range(0, len(ids), _IDS_PER_STATEMENT))
+
+
 class Refreshed(NamedTuple):
     """How many noted cohorts and officials a refresh recomputed."""
 
@@ -153,18 +209,24 @@ def _refresh(connection, wait: bool) -> Refreshed:
     # Taking the notes first: a change committed from here on leaves a note of its own.
     notes = StaleCohort.__table__
     noted = connection.execute(sa.delete(notes).returning(notes.c.cohort_id)).scalars()
-    cohort_ids = sorted(set(noted))
-    people: set[int] = set()
-    for first in range(0, len(cohort_ids), _IDS_PER_STATEMENT):
-        people |= _recompute(connection, cohort_ids[first:first + _IDS_PER_STATEMENT])
-    people_ids = sorted(people)
-    for first in range(0, len(people_ids), _IDS_PER_STATEMENT):
-        _link_months(connection, people_ids[first:first + _IDS_PER_STATEMENT])
+    cohort_ids = set(noted)
+    attending, completing = set(), set()
+    completion = MemberCompletion.__table__.c
+    for chunk in _in_chunks(cohort_ids):
+        attending |= _recompute(connection, chunk)
+        completing |= _recompute_completion(connection, CohortMember.cohort_id.in_(chunk),
+                                            completion.cohort_id.in_(chunk))
+    for chunk in _in_chunks(attending):
+        _link_months(connection, chunk)
     notes = StalePerson.__table__
     noted = connection.execute(sa.delete(notes).returning(notes.c.user_id)).scalars()
-    user_ids = sorted(set(noted))
-    for first in range(0, len(user_ids), _IDS_PER_STATEMENT):
-        _recompute_people(connection, user_ids[first:first + _IDS_PER_STATEMENT])
+    user_ids = set(noted)
+    for chunk in _in_chunks(user_ids):
+        _recompute_people(connection, chunk)
+        completing |= _recompute_completion(connection, CohortMember.user_id.in_(chunk),
+                                            completion.user_id.in_(chunk))
+    for chunk in _in_chunks(completing):
+        _mark_alone(connection, chunk)
     return Refreshed(len(cohort_ids), len(user_ids))
 
 

@@ -13,13 +13,21 @@ import pytest
 import sqlalchemy as sa
 
 from lms.accounts.models import User
-from lms.content.models import LessonProgress
+from lms.cohorts.models import CohortMember, CohortModule
+from lms.content.models import Lesson, LessonProgress
 from lms.extensions import db
 from lms.quizzes.models import FINISHED, Attempt, Quiz
 from lms.reports import notes, queries, summary
 from lms.reports.filters import ReportFilters
-from lms.reports.models import ModuleProgress, PrePostResult, QuizMonth, StalePerson
+from lms.reports.models import (
+    ModuleProgress,
+    PrePostResult,
+    QuizMonth,
+    StaleCohort,
+    StalePerson,
+)
 from lms.reports.queries import Scope
+from tests.content import builders
 from tests.reports import programme
 
 NOW = dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC)
@@ -139,6 +147,48 @@ def test_every_change_reaches_the_summaries(data):
         assert bool(_notes()) == noted
         _assert_summaries_match_records()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(PrePostResult)) == 0  # unpaired
+
+
+def test_every_change_of_assigned_modules_reaches_the_completion_summary(data):
+    """Module completion is summarised per cohort member: a change of the modules assigned,
+    of a module's lessons or of memberships notes the cohorts concerned."""
+    people, module = data["people"], data["module"]
+    c1, c2, c3 = data["cohorts"]
+    _assert_summaries_match_records()
+    other = builders.published_module("latvia", lessons=1)
+    lessons = module.lessons
+
+    def cohort_notes() -> int:
+        return db.session.scalar(sa.select(sa.func.count()).select_from(StaleCohort))
+
+    def assignment(cohort, assigned):
+        return db.session.scalar(sa.select(CohortModule).where(
+            CohortModule.cohort_id == cohort.id, CohortModule.module_id == assigned.id))
+
+    def membership(cohort, code):
+        return db.session.scalar(sa.select(CohortMember).where(
+            CohortMember.cohort_id == cohort.id, CohortMember.user_id == people[code].id))
+
+    changes = [
+        (lambda: db.session.add(CohortModule(cohort_id=c2.id, module_id=other.id)), True),
+        # f1 already has the module through C1: still counted once
+        (lambda: db.session.add(CohortModule(cohort_id=c3.id, module_id=module.id)), True),
+        (lambda: db.session.add(CohortMember(cohort_id=c3.id, user_id=people["f1"].id,
+                                             enrolled_at=programme._at(2017, 1, 1))), True),
+        (lambda: setattr(c3, "starts_on", dt.date(2017, 3, 1)), False),  # now in 2017
+        (lambda: db.session.add(Lesson(module_id=module.id, slug="extra", position=9)), True),
+        (lambda: setattr(lessons[0], "kind", "case"), False),
+        (lambda: db.session.delete(lessons[1]), True),  # f2 has read every lesson left
+        (lambda: db.session.delete(membership(c1, "f1")), True),
+        (lambda: db.session.delete(assignment(c2, module)), True),
+        (lambda: setattr(db.session.get(User, people["f3"].id), "gender", "male"), False),
+    ]
+    for change, noted in changes:
+        change()
+        db.session.commit()
+        assert bool(cohort_notes()) == noted
+        _assert_summaries_match_records(*SCOPES, _scope(dt.date(2017, 1, 1),
+                                                         dt.date(2017, 12, 31), gender="male"))
 
 
 def test_a_larger_programme_matches_the_records(data):
