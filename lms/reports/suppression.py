@@ -7,12 +7,11 @@ would be hidden, the next smallest is hidden too, or the total would give the hi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Cell:
-    """A figure and the number of people behind it."""
+class Cell(NamedTuple):
+    """A figure and the number of people behind it (a tuple: a report holds thousands)."""
 
     value: float | int | None
     people: int
@@ -38,4 +37,5 @@ def protect_column(cells: list[Cell], threshold: int) -> list[Cell]:
         if candidates:
             smallest = min(candidates, key=lambda i: cells[i].people)
             hidden[smallest] = True
-    return [Cell(c.value, c.people, hide) for c, hide in zip(cells, hidden, strict=True)]
+    return [c if c.hidden == hide else c._replace(hidden=hide)
+            for c, hide in zip(cells, hidden, strict=True)]
