@@ -6,10 +6,13 @@
   worked out from.
 - `QuizMonth`: per official, quiz and month, the best grade.
 - `ModuleProgress`: per official and module, the lessons finished.
+- `MemberCompletion`: per cohort member, the modules assigned and finished.
 
-Rows carry the official's person attributes where reports group by them. Database
-triggers (migrations 0013 and 0014) note in `StaleCohort` every cohort whose sessions,
-members or attendance records change, and in `StalePerson` every official whose finished
+Rows carry the official's person attributes where reports group by them, and, where an
+official may have several rows in a period, the months of their neighbouring rows
+(lms.reports.first_rows). Database triggers (migrations 0013 to 0017) note in
+`StaleCohort` every cohort whose sessions, members, attendance or assigned modules change
+(and those a module's lessons concern), and in `StalePerson` every official whose finished
 attempts or finished lessons change; they copy an official's new gender, level, region or
 organisation into their rows. `lms.reports.summary.bring_up_to_date` recomputes what was
 noted; until it has, reports read the noted cohorts and officials from the raw records.
