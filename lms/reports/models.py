@@ -4,7 +4,7 @@
   sessions, those attended and excused, and the participations.
 - `PrePostResult`: per official and pre/post-test pair, the grades the knowledge gain is
   worked out from.
-- `QuizMonth`: per official, quiz and month, the best grade.
+- `QuizMonth`: per official, graded quiz or post-test and month, the best grade.
 - `ModuleProgress`: per official and module, the lessons finished.
 - `MemberCompletion`: per cohort member, the modules assigned and finished.
 
@@ -90,8 +90,9 @@ class PrePostResult(db.Model):
 
 
 class QuizMonth(db.Model):
-    """Per official, quiz and month: the best grade among the finished attempts and when the
-    last was finished, with the official's person attributes beside them."""
+    """Per official, graded quiz or post-test and month: the best grade among the finished
+    attempts and when the last was finished, with the official's person attributes beside
+    them. (A change of a quiz's purpose notes the officials with attempts at it.)"""
 
     __tablename__ = "report_quiz_months"
 

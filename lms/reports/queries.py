@@ -620,7 +620,8 @@ def quiz_results(scope: Scope) -> dict:
     return _quiz_by_result(scope, parts)
 
 
-def _counted_quizzes() -> sa.Select:
+def counted_quizzes() -> sa.Select:
+    """The quizzes whose results are reported: graded quizzes and post-tests."""
     return sa.select(Quiz.id).where(Quiz.purpose.in_([GRADED, POST_TEST]))
 
 
@@ -631,7 +632,7 @@ def _quiz_months(scope: Scope, whole, *conditions) -> sa.Select:
         sa.select(months.c.user_id, months.c.quiz_id, months.c.month, months.c.grade,
                   *person_columns(months.c))
         .where(months.c.month.between(whole.first, whole.last),
-               months.c.quiz_id.in_(_counted_quizzes()), *conditions,
+               months.c.quiz_id.in_(counted_quizzes()), *conditions,
                *person_conditions(scope, months.c))
     )
 
@@ -642,7 +643,7 @@ def _raw_results(scope: Scope, spans, also=()) -> sa.Select:
     finished = Attempt.finished_at
     within = [sa.and_(finished >= a, finished < b) for a, b in spans]
     within += [sa.and_(finished >= a, finished < b, condition) for a, b, condition in also]
-    raw = best_results_by_month(sa.or_(*within), Attempt.quiz_id.in_(_counted_quizzes()),
+    raw = best_results_by_month(sa.or_(*within), Attempt.quiz_id.in_(counted_quizzes()),
                                 *person_conditions(scope)).subquery("raw_results")
     return sa.select(raw.c.user_id, raw.c.quiz_id, raw.c.month, raw.c.grade,
                      *person_columns(raw.c))
@@ -691,7 +692,7 @@ def _quiz_results_linked(scope: Scope, whole, edges) -> dict:
     linked = (
         sa.select(months)
         .where(months.c.month.between(whole.first, whole.last),
-               months.c.quiz_id.in_(_counted_quizzes()), *at_edges,
+               months.c.quiz_id.in_(counted_quizzes()), *at_edges,
                *person_conditions(scope, months.c),
                *membership_conditions(scope, months.c.user_id))
         .subquery("linked")

@@ -120,7 +120,9 @@ def _recompute_people(connection, user_ids) -> None:
          *queries.PERSON_KEYS), rows))
     table = QuizMonth.__table__
     connection.execute(sa.delete(table).where(table.c.user_id.in_(user_ids)))
-    best = queries.best_results_by_month(Attempt.user_id.in_(user_ids)).subquery("best")
+    best = queries.best_results_by_month(Attempt.user_id.in_(user_ids),
+                                         Attempt.quiz_id.in_(queries.counted_quizzes())
+                                         ).subquery("best")
     passed = best.c.grade >= Quiz.pass_percent
     result, order = (best.c.user_id, best.c.quiz_id), (best.c.month,)
     connection.execute(sa.insert(table).from_select(

@@ -16,7 +16,7 @@ from lms.accounts.models import User
 from lms.cohorts.models import CohortMember, CohortModule
 from lms.content.models import Lesson, LessonProgress
 from lms.extensions import db
-from lms.quizzes.models import FINISHED, Attempt, Quiz
+from lms.quizzes.models import FINISHED, GRADED, Attempt, Quiz
 from lms.reports import notes, queries, summary
 from lms.reports.filters import ReportFilters
 from lms.reports.models import (
@@ -140,6 +140,7 @@ def test_every_change_reaches_the_summaries(data):
         (lambda: setattr(post, "pass_percent", 90), True),  # who passed changes
         (lambda: setattr(post, "title", "Final test"), False),
         (lambda: setattr(pre, "paired_quiz_id", None), True),
+        (lambda: setattr(pre, "purpose", GRADED), True),  # its results now count
     ]
     for change, noted in changes:
         change()
