@@ -190,27 +190,43 @@ class _Sum(dict):
     __getattr__ = dict.__getitem__
 
 
-def collapse(rows: dict, pick) -> dict:
-    """Add up person-grouped rows by the part of their key that `pick` returns."""
-    totals: dict = {}
+def collapse(rows: dict, picks: dict) -> dict:
+    """Add up person-grouped rows by parts of their key: {name: {part: sums}} for each
+    `pick` in `picks` ({name: function of the key giving the part})."""
+    totals: dict = {name: {} for name in picks}
+    if not rows:
+        return totals
+    fields = next(iter(rows.values()))._fields
+    measured = [(i, name) for i, name in enumerate(fields)
+                if name != "dimension" and not name.startswith("k_")]
     for key, row in rows.items():
-        target = totals.setdefault(pick(key), _Sum())
-        for name, value in row._mapping.items():
-            if name != "dimension" and not str(name).startswith("k_"):
-                target[name] = target.get(name, 0) + (value or 0)
+        values = [(name, row[i] or 0) for i, name in measured]
+        for pick_name, pick in picks.items():
+            target = totals[pick_name].get(pick(key))
+            if target is None:
+                totals[pick_name][pick(key)] = _Sum(values)
+            else:
+                for name, value in values:
+                    target[name] += value
     return totals
 
 
-def _families_by(fanned: list[dict], sessions: dict, dimension: str | None) -> tuple:
+def _person_picks() -> dict:
+    picks = {None: lambda key: None}
+    for index, dimension in enumerate(queries.PERSON_DIMENSIONS):
+        picks[dimension] = lambda key, index=index: key[index]
+    return picks
+
+
+def _families_by(fanned: list[dict], sessions: dict, collapsed: list[dict],
+                 dimension: str | None) -> tuple:
     """Each family's rows keyed by one dimension's values (None: the programme's totals).
 
-    Person attributes come from the family's person grouping, added up: everyone falls in
-    exactly one group, so even counts of people add up.
+    Person attributes come from the family's person grouping, added up (`collapsed`, made
+    by `collapse`): everyone falls in exactly one group, so even counts of people add up.
     """
     if dimension is None or dimension in queries.PERSON_DIMENSIONS:
-        index = queries.PERSON_DIMENSIONS.index(dimension) if dimension else None
-        pick = (lambda key: None) if index is None else (lambda key: key[index])
-        rows = tuple(collapse(family[queries.PERSON], pick) for family in fanned)
+        rows = tuple(family[dimension] for family in collapsed)
         return (*rows, sessions["total"] if dimension is None else {})
     return (*(family.get(dimension, {}) for family in fanned), sessions[dimension])
 
@@ -246,8 +262,10 @@ def build_report(scope: Scope, *, threshold: int, exact: bool,
     queries.tune_for_reports()
     fanned = _run_families(scope)
     sessions = queries.sessions_held(scope)
-    totals = _figures(None, *_families_by(fanned, sessions, None))
-    breakdowns = [_breakdown(d, _families_by(fanned, sessions, d), threshold, exact)
+    picks = _person_picks()
+    collapsed = [collapse(family[queries.PERSON], picks) for family in fanned]
+    totals = _figures(None, *_families_by(fanned, sessions, collapsed, None))
+    breakdowns = [_breakdown(d, _families_by(fanned, sessions, collapsed, d), threshold, exact)
                   for d in dimensions]
     return Report(totals, breakdowns, queries.planned_and_delivered(scope), threshold, exact)
 

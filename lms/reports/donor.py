@@ -33,10 +33,12 @@ def build(scope: Scope, *, threshold: int, exact: bool) -> DonorSummary:
     summary.bring_up_to_date(wait=False, at_most=notes.STALE_LIMIT)
     queries.tune_for_reports()
     by_person = queries.attendance(scope)[queries.PERSON]
-    by_gender = dashboard.collapse(by_person, lambda key: key[0])
-    by_level = dashboard.collapse(by_person, lambda key: key[1])
-    crossed = {key: row.trained
-               for key, row in dashboard.collapse(by_person, lambda key: key[:2]).items()}
+    collapsed = dashboard.collapse(by_person, {"gender": lambda key: key[0],
+                                               "level": lambda key: key[1],
+                                               "both": lambda key: key[:2],
+                                               "total": lambda key: None})
+    by_gender, by_level = collapsed["gender"], collapsed["level"]
+    crossed = {key: row.trained for key, row in collapsed["both"].items()}
     levels = [level.value for level in GovLevel] + [None]
     level_names = [GovLevel(v).label if v else _("Level not stated") for v in levels]
     rows = []
@@ -51,7 +53,7 @@ def build(scope: Scope, *, threshold: int, exact: bool) -> DonorSummary:
             protected = protect_column([cells[column] for _label, cells in rows], threshold)
             for (_label, cells), cell in zip(rows, protected, strict=True):
                 cells[column] = cell
-    totals = dashboard.collapse(by_person, lambda key: None).get(None)
+    totals = collapsed["total"].get(None)
     level_totals = [by_level.get(level).trained if by_level.get(level) else 0 for level in levels]
     f = scope.filters
     return DonorSummary(
