@@ -687,7 +687,7 @@ def _quiz_results_linked(scope: Scope, whole, edges) -> dict:
     at the last), passed when any of its months in the period passed; results of officials
     with attempts in the period's part months are worked out from all their rows."""
     months = QuizMonth.__table__
-    raw = _raw_results(scope, edges).cte("raw_results") if edges else None
+    raw = _raw_results(scope, edges).cte("edge_results") if edges else None
     at_edges = [months.c.user_id.not_in(sa.select(raw.c.user_id))] if edges else []
     linked = (
         sa.select(months)
