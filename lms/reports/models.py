@@ -29,7 +29,18 @@ from lms.db import UTCDateTime, intpk
 from lms.extensions import db
 
 
-class AttendanceMonth(db.Model):
+class PersonAttributes:
+    """An official's gender, level of government, region and organisation, copied into a
+    summary's rows (and kept in step by a trigger on users) so reports group by them
+    without joining the users."""
+
+    gender: Mapped[str | None] = mapped_column(sa.String(20))
+    gov_level: Mapped[str | None] = mapped_column(sa.String(20))
+    region: Mapped[str | None] = mapped_column(sa.String(20))
+    organisation_id: Mapped[int | None]
+
+
+class AttendanceMonth(PersonAttributes, db.Model):
     __tablename__ = "report_attendance_months"
 
     # No foreign keys: deleting a cohort or a person deletes sessions, members or records,
@@ -39,10 +50,6 @@ class AttendanceMonth(db.Model):
     user_id: Mapped[int] = mapped_column(primary_key=True, index=True)
     # The month of the sessions in the programme's time zone, as YYYYMM.
     month: Mapped[int] = mapped_column(primary_key=True)
-    gender: Mapped[str | None] = mapped_column(sa.String(20))
-    gov_level: Mapped[str | None] = mapped_column(sa.String(20))
-    region: Mapped[str | None] = mapped_column(sa.String(20))
-    organisation_id: Mapped[int | None]
     expected: Mapped[int]
     attended: Mapped[int]
     excused: Mapped[int]
@@ -68,7 +75,7 @@ class StaleCohort(db.Model):
     cohort_id: Mapped[int] = mapped_column(index=True)
 
 
-class PrePostResult(db.Model):
+class PrePostResult(PersonAttributes, db.Model):
     """Per official and pre/post-test pair: the first pre-test grade, the last post-test grade,
     the normalised gain and when that post-test was finished (its month as YYYYMM), with
     the official's person attributes beside them."""
@@ -83,13 +90,9 @@ class PrePostResult(db.Model):
     gain: Mapped[float | None]
     finished_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
     month: Mapped[int]
-    gender: Mapped[str | None] = mapped_column(sa.String(20))
-    gov_level: Mapped[str | None] = mapped_column(sa.String(20))
-    region: Mapped[str | None] = mapped_column(sa.String(20))
-    organisation_id: Mapped[int | None]
 
 
-class QuizMonth(db.Model):
+class QuizMonth(PersonAttributes, db.Model):
     """Per official, graded quiz or post-test and month: the best grade among the finished
     attempts and when the last was finished, with the official's person attributes beside
     them. (A change of a quiz's purpose notes the officials with attempts at it.)"""
@@ -101,10 +104,6 @@ class QuizMonth(db.Model):
     month: Mapped[int] = mapped_column(primary_key=True)
     grade: Mapped[float]
     finished_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    gender: Mapped[str | None] = mapped_column(sa.String(20))
-    gov_level: Mapped[str | None] = mapped_column(sa.String(20))
-    region: Mapped[str | None] = mapped_column(sa.String(20))
-    organisation_id: Mapped[int | None]
     # Whether the grade reaches the quiz's pass mark, and, among the official's months with
     # a result at the same quiz, the previous month, the next one and the previous one with
     # a pass (lms.reports.first_rows).
@@ -133,7 +132,7 @@ class StalePerson(db.Model):
     user_id: Mapped[int] = mapped_column(index=True)
 
 
-class MemberCompletion(db.Model):
+class MemberCompletion(PersonAttributes, db.Model):
     """Per cohort and member: how many of the cohort's modules with lessons are assigned to
     them and how many of those they have finished, with their person attributes. `alone`
     says it is the official's only such membership, so their modules need no comparing
@@ -144,10 +143,6 @@ class MemberCompletion(db.Model):
     # No foreign keys, as for the attendance summary.
     cohort_id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(primary_key=True, index=True)
-    gender: Mapped[str | None] = mapped_column(sa.String(20))
-    gov_level: Mapped[str | None] = mapped_column(sa.String(20))
-    region: Mapped[str | None] = mapped_column(sa.String(20))
-    organisation_id: Mapped[int | None]
     modules: Mapped[int]
     completed: Mapped[int]
     alone: Mapped[bool | None]
