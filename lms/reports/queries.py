@@ -710,8 +710,11 @@ def _quiz_results_linked(scope: Scope, whole, edges) -> dict:
     passed_by_then = sa.or_(lasts.c.passed, lasts.c.prev_pass_month >= whole.first)
     by_last = (("results", sa.func.count()),
                ("passed", _count_sum(sa.case((passed_by_then, 1), else_=0))))
+    # Joined on an expression of the result's official, so that SQLite reads the results
+    # once and looks each official's cohorts up, rather than looking results up by every
+    # member and quiz (PostgreSQL hashes either way).
     in_cohorts = linked.join(CohortMember, sa.and_(
-        CohortMember.user_id == linked.c.user_id,
+        CohortMember.user_id == linked.c.user_id + 0,
         *_cohort_conditions(scope, CohortMember.cohort_id)))
     branches = [
         Branch(PERSON, tuple((key, linked.c[key]) for key in _PERSON_SORT), linked,
