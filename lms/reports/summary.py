@@ -1,11 +1,14 @@
 """Keeping the report summaries up to date.
 
 The summaries (lms.reports.models) hold attendance per official, cohort and month, best
-quiz results per official, quiz and month, and pre/post-test results and module progress
-per official. A report reads them instead of the raw records, so its cost follows the
-number of officials rather than the number of attendance records, attempts and lessons
-read. What is kept by month is read for the whole months of a period; the part months at
-its edges come from the raw records (lms.reports.months).
+quiz results per official, quiz and month, pre/post-test results and module progress per
+official, and module completion per cohort member. A refresh also sets, on each row of an
+official who may have several in a period, the months of their neighbouring rows
+(lms.reports.first_rows), and on each membership whether it is the official's only one.
+A report reads them instead of the raw records, so its cost follows the number of
+officials rather than the number of attendance records, attempts and lessons read. What
+is kept by month is read for the whole months of a period; the part months at its edges
+come from the raw records (lms.reports.months).
 
 Triggers note each cohort and official whose records change; `bring_up_to_date`
 recomputes their rows from the raw tables, and until it has, reports read them from the
