@@ -176,7 +176,8 @@ def report_figures():
     exact = request.args.get("exact") == "1" and can(current_user, Permission.REPORTS_EXACT)
     scope = ReportScope(filters, report_cohorts(current_user), now_utc())
     report = dashboard.build_report(scope, threshold=current_app.config["REPORT_MIN_CELL"],
-                                    exact=exact, dimensions=(dimension,) if dimension else ())
+                                    exact=exact, dimensions=(dimension,) if dimension else (),
+                                    with_evaluation=False)
     breakdown = report.breakdowns[0] if report.breakdowns else None
     return jsonify(serializers.report(report, filters, breakdown))
 

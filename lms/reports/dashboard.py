@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from lms.db import now_utc, only_reading
 from lms.extensions import cache
-from lms.reports import notes, queries, summary
+from lms.reports import evaluation, notes, queries, summary
 from lms.reports.queries import Scope
 from lms.reports.suppression import Cell, protect_column
 
@@ -147,6 +148,7 @@ class Report:
     planned: dict
     threshold: int
     exact: bool
+    evaluation: evaluation.Evaluation | None = None  # plans and feedback
     computed_at: dt.datetime = field(default_factory=now_utc)
 
 
@@ -159,29 +161,31 @@ STARTED = (queries.module_completion, queries.attendance, queries.quiz_results,
            queries.knowledge_gain)
 
 
-def _run_families(scope: Scope) -> list[dict]:
-    """Each family's rows, computed side by side on REPORT_QUERY_THREADS connections.
+def _side_by_side(tasks: dict) -> dict:
+    """Run each task (a function of no argument; the costliest first), on
+    REPORT_QUERY_THREADS connections: {name: result}.
 
-    Every family is one query that reads on its own, so on a server with several cores the
-    report takes about as long as its costliest family instead of their sum. Each family's
+    Every task is a few queries that only read, so on a server with several cores the
+    report takes about as long as its costliest family instead of their sum. Each task's
     figures are consistent in themselves, as they were when run one after the other (each
-    statement sees the data as it was when it began).
+    statement sees the data as it was when it began). Tasks run in the caller's language.
     """
     from flask import current_app
+    from flask_babel import force_locale, get_locale
 
     threads = current_app.config["REPORT_QUERY_THREADS"]
     if threads <= 1:
-        return [family(scope) for family in FAMILIES]
+        return {name: task() for name, task in tasks.items()}
     app = current_app._get_current_object()
+    language = str(get_locale())
 
-    def compute(family):
-        with app.app_context(), only_reading():
+    def compute(task):
+        with app.app_context(), force_locale(language), only_reading():
             queries.tune_for_reports()
-            return family(scope)
+            return task()
 
     with ThreadPoolExecutor(max_workers=threads) as pool:
-        computed = dict(zip(STARTED, pool.map(compute, STARTED), strict=True))
-    return [computed[family] for family in FAMILIES]
+        return dict(zip(tasks, pool.map(compute, tasks.values()), strict=True))
 
 
 class _Sum(dict):
@@ -255,19 +259,28 @@ def _protect(rows: list[tuple[str, Figures]], threshold: int) -> list[tuple[str,
 
 
 def build_report(scope: Scope, *, threshold: int, exact: bool,
-                 dimensions=queries.DIMENSIONS) -> Report:
+                 dimensions=queries.DIMENSIONS, with_evaluation: bool = True) -> Report:
     """Everything the dashboard shows: one aggregate query per figure family, whatever the
-    number of officials, plus the sessions and the planned-against-delivered counts."""
+    number of officials, plus the sessions, the planned-against-delivered counts and
+    (`with_evaluation`) the plans and feedback figures, all computed side by side."""
     summary.bring_up_to_date(wait=False, at_most=notes.STALE_LIMIT)
     queries.tune_for_reports()
-    fanned = _run_families(scope)
-    sessions = queries.sessions_held(scope)
+    tasks = {family.__name__: functools.partial(family, scope) for family in STARTED}
+    tasks["sessions"] = functools.partial(queries.sessions_held, scope)
+    tasks["planned"] = functools.partial(queries.planned_and_delivered, scope)
+    if with_evaluation:
+        tasks["evaluation"] = functools.partial(evaluation.build, scope, threshold=threshold,
+                                                exact=exact)
+    done = _side_by_side(tasks)
+    fanned = [done[family.__name__] for family in FAMILIES]
+    sessions = done["sessions"]
     picks = _person_picks()
     collapsed = [collapse(family[queries.PERSON], picks) for family in fanned]
     totals = _figures(None, *_families_by(fanned, sessions, collapsed, None))
     breakdowns = [_breakdown(d, _families_by(fanned, sessions, collapsed, d), threshold, exact)
                   for d in dimensions]
-    return Report(totals, breakdowns, queries.planned_and_delivered(scope), threshold, exact)
+    return Report(totals, breakdowns, done["planned"], threshold, exact,
+                  done.get("evaluation"))
 
 
 def cache_key(scope: Scope, viewer: int | None, threshold: int, exact: bool,

@@ -25,7 +25,7 @@ from lms.cohorts.models import Cohort
 from lms.db import now_utc
 from lms.extensions import cache, db
 from lms.reference import Gender, GovLevel, Region
-from lms.reports import dashboard, donor, evaluation, records
+from lms.reports import dashboard, donor, records
 from lms.reports.charts import horizontal_bars
 from lms.reports.filters import ReportFilters
 from lms.reports.policy import report_cohorts
@@ -98,7 +98,7 @@ def _figures_html(scope: Scope, report, pages: dict[str, int]) -> str:
     paged = {b.dimension: dashboard.page_of(b, pages[b.dimension]) for b in report.breakdowns}
     return render_template(
         "reports/_figures.html", report=report, charts=_charts(report),
-        evaluation=evaluation.build(scope, threshold=_threshold(), exact=_exact()),
+        evaluation=report.evaluation,
         columns=dashboard.COLUMNS, args=scope.filters.to_args(), paged=paged,
         page_args={**args, **{f"{d}_page": p.number for d, p in paged.items() if p.number > 1}})
 

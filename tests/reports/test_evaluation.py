@@ -45,3 +45,14 @@ def test_the_dashboard_shows_them(client):
     factories.sign_in(client, factories.make_user("staff"))
     page = client.get("/reports/?from=2017-01-01&to=2027-12-31").get_data(as_text=True)
     assert "Implementation plans and feedback" in page and "Plans accepted" in page
+
+
+def test_computed_beside_the_figures_it_speaks_the_readers_language(app, client):
+    """The plans and feedback figures are computed on other threads alongside the figure
+    families; their labels are still in the language of the person reading."""
+    app.config["REPORT_QUERY_THREADS"] = 2
+    cohort = cohort_factories.make_cohort()
+    plan_factories.make_plan(cohort, status=PlanStatus.ACCEPTED)
+    factories.sign_in(client, factories.make_user("staff", language="ru"))
+    page = client.get("/reports/?from=2017-01-01&to=2027-12-31").get_data(as_text=True)
+    assert "Пол авторов" in page and "Authors' gender" not in page
