@@ -626,13 +626,13 @@ def counted_quizzes() -> sa.Select:
 
 
 def _quiz_months(scope: Scope, whole, *conditions) -> sa.Select:
-    """Best results per month from the summary, in the period's whole months."""
+    """Best results per month from the summary, in the period's whole months (it holds the
+    counted quizzes only: a change of a quiz's purpose notes the officials with attempts)."""
     months = QuizMonth.__table__
     return (
         sa.select(months.c.user_id, months.c.quiz_id, months.c.month, months.c.grade,
                   *person_columns(months.c))
-        .where(months.c.month.between(whole.first, whole.last),
-               months.c.quiz_id.in_(counted_quizzes()), *conditions,
+        .where(months.c.month.between(whole.first, whole.last), *conditions,
                *person_conditions(scope, months.c))
     )
 
@@ -691,8 +691,7 @@ def _quiz_results_linked(scope: Scope, whole, edges) -> dict:
     at_edges = [months.c.user_id.not_in(sa.select(raw.c.user_id))] if edges else []
     linked = (
         sa.select(months)
-        .where(months.c.month.between(whole.first, whole.last),
-               months.c.quiz_id.in_(counted_quizzes()), *at_edges,
+        .where(months.c.month.between(whole.first, whole.last), *at_edges,
                *person_conditions(scope, months.c),
                *membership_conditions(scope, months.c.user_id))
         .subquery("linked")
