@@ -136,7 +136,10 @@ class MemberCompletion(PersonAttributes, db.Model):
     """Per cohort and member: how many of the cohort's modules with lessons are assigned to
     them and how many of those they have finished, with their person attributes. `alone`
     says it is the official's only such membership, so their modules need no comparing
-    across cohorts to be counted once. Only memberships with modules assigned have a row."""
+    across cohorts to be counted once. On one row of each official (`lead`), the modules
+    assigned to them in all their cohorts, each counted once, and how many of those they
+    have finished: a report that counts all of an official's cohorts adds those up. Only
+    memberships with modules assigned have a row."""
 
     __tablename__ = "report_member_completion"
 
@@ -146,3 +149,6 @@ class MemberCompletion(PersonAttributes, db.Model):
     modules: Mapped[int]
     completed: Mapped[int]
     alone: Mapped[bool | None]
+    lead: Mapped[bool | None]
+    person_modules: Mapped[int | None]
+    person_completed: Mapped[int | None]

@@ -445,9 +445,10 @@ def module_completion(scope: Scope) -> dict:
 
     When nothing is noted as changed, the figures are sums over the completion summary
     kept per cohort member (lms.reports.summary); only officials with modules in several
-    cohorts have their pairs compared across cohorts. Otherwise the pairs are worked out
-    from the memberships, with the lessons each official finished read from the module
-    progress summary, except for officials noted as changed since it was computed.
+    cohorts, some of which the report leaves out, have their pairs compared across
+    cohorts. Otherwise the pairs are worked out from the memberships, with the lessons each
+    official finished read from the module progress summary, except for officials noted as
+    changed since it was computed.
     """
     stale = notes.stale_people()
     if not stale and not notes.stale_cohorts():
@@ -468,10 +469,6 @@ _COMPLETION_OUTER = (("assigned", lambda c: _count_sum(c.assigned)),
 def _completion_facts(scope: Scope, stale, *conditions):
     """One row per official, cohort running in the period and module assigned to it (with
     lessons): whether the official has read every lesson. `conditions` limit the members."""
-    totals = (
-        sa.select(Lesson.module_id, sa.func.count(Lesson.id).label("total"))
-        .group_by(Lesson.module_id).subquery()
-    )
     progress = ModuleProgress.__table__
     parts = []
     if stale is not notes.EVERYONE:
@@ -482,10 +479,20 @@ def _completion_facts(scope: Scope, stale, *conditions):
         limit = [] if stale is notes.EVERYONE else [LessonProgress.user_id.in_(stale)]
         parts.append(lessons_finished(*limit))
     done = (parts[0] if len(parts) == 1 else sa.union_all(*parts)).subquery("done")
-    completed = sa.case(
-        (sa.and_(totals.c.total > 0, sa.func.coalesce(done.c.done, 0) >= totals.c.total), 1),
-        else_=0,
+    return (member_modules(done, *_cohorts_running(scope),
+                           *_people(scope, CohortMember.user_id), *conditions)
+            .cte("completion_facts"))
+
+
+def member_modules(done, *conditions) -> sa.Select:
+    """One row per cohort member and module assigned to the cohort (with lessons): whether
+    the member has read every lesson, by `done` (lessons finished per official and module:
+    user_id, module_id, done). `conditions` may speak of the cohort and the member."""
+    totals = (
+        sa.select(Lesson.module_id, sa.func.count(Lesson.id).label("total"))
+        .group_by(Lesson.module_id).subquery()
     )
+    completed = sa.case((sa.func.coalesce(done.c.done, 0) >= totals.c.total, 1), else_=0)
     return (
         sa.select(CohortMember.user_id.label("user_id"),
                   CohortModule.cohort_id.label("cohort_id"),
@@ -496,8 +503,7 @@ def _completion_facts(scope: Scope, stale, *conditions):
         .join(totals, totals.c.module_id == CohortModule.module_id)
         .outerjoin(done, sa.and_(done.c.user_id == CohortMember.user_id,
                                  done.c.module_id == CohortModule.module_id))
-        .where(*_cohorts_running(scope), *_people(scope, CohortMember.user_id), *conditions)
-        .cte("completion_facts")
+        .where(*conditions)
     )
 
 
@@ -512,28 +518,36 @@ def _completion_by_person(facts) -> Branch:
 
 def _completion_summarised(scope: Scope) -> dict:
     """Completion from the summary per cohort member: plain sums by cohort, and by person
-    for officials with modules in one cohort only; officials with modules in several
-    cohorts have each module counted once from their pairs."""
+    for officials whose cohorts all count (their modules over all cohorts, kept on their
+    lead row); officials with some cohorts left out (not running in the period, or not
+    chosen) and modules in several have each module counted once from their pairs."""
     summary = MemberCompletion.__table__
+    counted = _cohorts_running(scope)
     members = (
         sa.select(summary)
         .join(Cohort, Cohort.id == summary.c.cohort_id)
-        .where(*_cohorts_running(scope), *person_conditions(scope, summary.c))
+        .where(*counted, *person_conditions(scope, summary.c))
         .subquery("members")
     )
-    alone = sa.select(members).where(members.c.alone).subquery("alone")
-
-    def sums(rows):
-        return (("assigned", _count_sum(rows.c.modules)),
-                ("completed", _count_sum(rows.c.completed)),
-                ("people", sa.func.count()))
-
-    in_several = sa.select(summary.c.user_id).where(sa.not_(summary.c.alone))
+    partly = (sa.select(summary.c.user_id)
+              .join(Cohort, Cohort.id == summary.c.cohort_id)
+              .where(sa.not_(sa.and_(*counted))))
+    whole = (sa.select(summary)
+             .where(summary.c.lead, summary.c.user_id.not_in(partly),
+                    *person_conditions(scope, summary.c))
+             .subquery("whole"))
+    in_several = sa.select(summary.c.user_id).where(sa.not_(summary.c.alone),
+                                                    summary.c.user_id.in_(partly))
     facts = _completion_facts(scope, [], CohortMember.user_id.in_(in_several))
     return _fan([
-        Branch("cohort", (("cohort_id", members.c.cohort_id),), members, outer=sums(members)),
-        Branch(PERSON, tuple((key, alone.c[key]) for key in _PERSON_SORT), alone,
-               outer=sums(alone)),
+        Branch("cohort", (("cohort_id", members.c.cohort_id),), members,
+               outer=(("assigned", _count_sum(members.c.modules)),
+                      ("completed", _count_sum(members.c.completed)),
+                      ("people", sa.func.count()))),
+        Branch(PERSON, tuple((key, whole.c[key]) for key in _PERSON_SORT), whole,
+               outer=(("assigned", _count_sum(whole.c.person_modules)),
+                      ("completed", _count_sum(whole.c.person_completed)),
+                      ("people", sa.func.count()))),
         _completion_by_person(facts),
     ], added=("assigned", "completed", "people"))
 

@@ -4,7 +4,8 @@ The summaries (lms.reports.models) hold attendance per official, cohort and mont
 quiz results per official, quiz and month, pre/post-test results and module progress per
 official, and module completion per cohort member. A refresh also sets, on each row of an
 official who may have several in a period, the months of their neighbouring rows
-(lms.reports.first_rows), and on each membership whether it is the official's only one.
+(lms.reports.first_rows), on each membership whether it is the official's only one, and
+on one membership of each official their modules over all their cohorts.
 A report reads them instead of the raw records, so its cost follows the number of
 officials rather than the number of attendance records, attempts and lessons read. What
 is kept by month is read for the whole months of a period; the part months at its edges
@@ -175,21 +176,41 @@ def _recompute_completion(connection, members, rows) -> set[int]:
     return people
 
 
-def _mark_alone(connection, user_ids) -> None:
+def _mark_people(connection, user_ids) -> None:
     """Say, on each completion summary row of these officials, whether it is their only
-    one."""
+    one, and set on one of them (the lead) their modules over all their cohorts, each
+    counted once, and how many of those they finished."""
     summary = MemberCompletion.__table__
     c = summary.c
-    counts = (
-        sa.select(c.cohort_id, c.user_id,
-                  (sa.func.count().over(partition_by=c.user_id) == 1).label("alone"))
-        .where(c.user_id.in_(user_ids))
-        .subquery("counts")
+    progress = ModuleProgress.__table__.c
+    done = (sa.select(progress.user_id, progress.module_id, progress.lessons_done.label("done"))
+            .where(progress.user_id.in_(user_ids)).subquery("done"))
+    pairs = queries.member_modules(done, CohortMember.user_id.in_(user_ids)).subquery("pairs")
+    finished = sa.case((pairs.c.completed == 1, pairs.c.module_id))
+    per_person = (
+        sa.select(pairs.c.user_id,
+                  sa.func.count(sa.distinct(pairs.c.module_id)).label("modules"),
+                  sa.func.count(sa.distinct(finished)).label("completed"))
+        .group_by(pairs.c.user_id)
+        .subquery("per_person")
     )
+    rows = (
+        sa.select(c.cohort_id, c.user_id,
+                  (sa.func.count().over(partition_by=c.user_id) == 1).label("alone"),
+                  (sa.func.min(c.cohort_id).over(partition_by=c.user_id) == c.cohort_id)
+                  .label("lead"),
+                  per_person.c.modules, per_person.c.completed)
+        .join(per_person, per_person.c.user_id == c.user_id)
+        .where(c.user_id.in_(user_ids))
+        .subquery("rows")
+    )
+    lead = rows.c.lead
     connection.execute(
         sa.update(summary)
-        .where(c.cohort_id == counts.c.cohort_id, c.user_id == counts.c.user_id)
-        .values(alone=counts.c.alone)
+        .where(c.cohort_id == rows.c.cohort_id, c.user_id == rows.c.user_id)
+        .values(alone=rows.c.alone, lead=lead,
+                person_modules=sa.case((lead, rows.c.modules)),
+                person_completed=sa.case((lead, rows.c.completed)))
     )
 
 
@@ -231,7 +252,7 @@ def _refresh(connection, wait: bool) -> Refreshed:
         completing |= _recompute_completion(connection, CohortMember.user_id.in_(chunk),
                                             completion.user_id.in_(chunk))
     for chunk in _in_chunks(completing):
-        _mark_alone(connection, chunk)
+        _mark_people(connection, chunk)
     return Refreshed(len(cohort_ids), len(user_ids))
 
 

@@ -20,6 +20,7 @@ from lms.quizzes.models import FINISHED, GRADED, Attempt, Quiz
 from lms.reports import notes, queries, summary
 from lms.reports.filters import ReportFilters
 from lms.reports.models import (
+    MemberCompletion,
     ModuleProgress,
     PrePostResult,
     QuizMonth,
@@ -222,6 +223,7 @@ def test_the_figures_are_read_from_the_summaries(data):
     db.session.execute(sa.update(PrePostResult).values(pre=0))
     db.session.execute(sa.update(QuizMonth).values(grade=0, passed=False))
     db.session.execute(sa.update(ModuleProgress).values(lessons_done=0))
+    db.session.execute(sa.update(MemberCompletion).values(completed=0, person_completed=0))
     gain, completion, quiz = (family(year)[queries.PERSON] for family in FAMILIES)
     assert sum(row.pre_sum for row in gain.values()) == 0
     assert sum(row.completed for row in completion.values()) == 0
