@@ -29,7 +29,9 @@ def local_month(column):
     zone = month_zone()
     if db.engine.dialect.name == "postgresql":
         local = sa.func.timezone(str(zone), column)
-        return sa.cast(sa.extract("year", local) * 100 + sa.extract("month", local), sa.Integer)
+        # date_part gives a float, cheaper to compute than EXTRACT's numeric.
+        return sa.cast(sa.func.date_part("year", local) * 100
+                       + sa.func.date_part("month", local), sa.Integer)
     hours = int(zone.utcoffset(None).total_seconds() // 3600)
     return sa.cast(sa.func.strftime("%Y%m", column, f"{hours:+d} hours"), sa.Integer)
 
