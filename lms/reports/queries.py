@@ -886,9 +886,19 @@ def dimension_labels(dimension: str, keys) -> dict:
     if dimension == "region":
         return {k: Region(k).label for k in keys}
     if dimension == "organisation" and keys:
-        return dict(db.session.execute(
-            sa.select(Organisation.id, Organisation.name).where(Organisation.id.in_(keys))).all())
+        return _names(Organisation, keys)
     if dimension == "cohort" and keys:
-        return dict(db.session.execute(
-            sa.select(Cohort.id, Cohort.name).where(Cohort.id.in_(keys))).all())
+        return _names(Cohort, keys)
     return {k: k for k in keys}
+
+
+# Beyond this many ids, reading every name costs less than sending the ids.
+_NAMES_BY_ID = 100
+
+
+def _names(model, keys: list) -> dict:
+    query = sa.select(model.id, model.name)
+    if len(keys) <= _NAMES_BY_ID:
+        return dict(db.session.execute(query.where(model.id.in_(keys))).all())
+    names = dict(db.session.execute(query).all())
+    return {k: names[k] for k in keys if k in names}

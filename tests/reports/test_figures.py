@@ -72,6 +72,13 @@ def test_a_person_in_two_cohorts_counts_once_in_the_total_and_once_per_cohort(da
     assert months == {"2017-01": 4, "2017-02": 4}  # f1 in both months
 
 
+def test_many_cohorts_are_named_as_well_as_a_few(data, monkeypatch):
+    """A breakdown by thousands of cohorts reads every name at once rather than by id."""
+    monkeypatch.setattr(queries, "_NAMES_BY_ID", 1)
+    cohorts = next(b for b in _report(YEAR_2017).breakdowns if b.dimension == "cohort")
+    assert [name for name, _ in cohorts.rows] == ["C1", "C2", "C3"]
+
+
 def test_small_cells_are_hidden_and_one_more_so_none_can_be_worked_out(data):
     report = _report(YEAR_2017, threshold=3)
     gender = dict(next(b for b in report.breakdowns if b.dimension == "gender").rows)
