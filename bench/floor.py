@@ -28,12 +28,12 @@ def plain_app() -> Flask:
     return app
 
 
-class Base(DeclarativeBase):
-    pass
-
-
 def table_app() -> Flask:
     """Twenty rows from a table of the benchmark database, rendered by Jinja."""
+
+    class Base(DeclarativeBase):  # one per app, so that an app can be made more than once
+        pass
+
     app = Flask("floor_table")
     app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
     db = SQLAlchemy(app, model_class=Base)
