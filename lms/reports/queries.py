@@ -469,12 +469,10 @@ _COMPLETION_OUTER = (("assigned", lambda c: _count_sum(c.assigned)),
 def _completion_facts(scope: Scope, stale, *conditions):
     """One row per official, cohort running in the period and module assigned to it (with
     lessons): whether the official has read every lesson. `conditions` limit the members."""
-    progress = ModuleProgress.__table__
     parts = []
     if stale is not notes.EVERYONE:
-        parts.append(sa.select(progress.c.user_id, progress.c.module_id,
-                               progress.c.lessons_done.label("done"))
-                     .where(*([progress.c.user_id.not_in(stale)] if stale else [])))
+        parts.append(summarised_progress(
+            *([ModuleProgress.user_id.not_in(stale)] if stale else [])))
     if stale:
         limit = [] if stale is notes.EVERYONE else [LessonProgress.user_id.in_(stale)]
         parts.append(lessons_finished(*limit))
@@ -482,6 +480,14 @@ def _completion_facts(scope: Scope, stale, *conditions):
     return (member_modules(done, *_cohorts_running(scope),
                            *_people(scope, CohortMember.user_id), *conditions)
             .cte("completion_facts"))
+
+
+def summarised_progress(*conditions) -> sa.Select:
+    """Lessons finished per official and module (user_id, module_id, done), from the module
+    progress summary."""
+    progress = ModuleProgress.__table__.c
+    return (sa.select(progress.user_id, progress.module_id, progress.lessons_done.label("done"))
+            .where(*conditions))
 
 
 def member_modules(done, *conditions) -> sa.Select:
@@ -507,12 +513,17 @@ def member_modules(done, *conditions) -> sa.Select:
     )
 
 
+def distinct_modules(pairs) -> tuple:
+    """(name, aggregate) over member-module pairs grouped by official: the official's
+    modules, each counted once however many cohorts assign it, and those finished."""
+    finished = sa.case((pairs.c.completed == 1, pairs.c.module_id))
+    return (("assigned", sa.func.count(sa.distinct(pairs.c.module_id))),
+            ("completed", sa.func.count(sa.distinct(finished))))
+
+
 def _completion_by_person(facts) -> Branch:
     """The person breakdown of completion facts: each official's distinct modules."""
-    module, finished = facts.c.module_id, sa.case((facts.c.completed == 1, facts.c.module_id))
-    return Branch(PERSON, (), facts, (facts.c.user_id,),
-                  (("assigned", sa.func.count(sa.distinct(module))),
-                   ("completed", sa.func.count(sa.distinct(finished)))),
+    return Branch(PERSON, (), facts, (facts.c.user_id,), distinct_modules(facts),
                   _COMPLETION_OUTER, by_person=True)
 
 

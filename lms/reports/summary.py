@@ -182,15 +182,11 @@ def _mark_people(connection, user_ids) -> None:
     counted once, and how many of those they finished."""
     summary = MemberCompletion.__table__
     c = summary.c
-    progress = ModuleProgress.__table__.c
-    done = (sa.select(progress.user_id, progress.module_id, progress.lessons_done.label("done"))
-            .where(progress.user_id.in_(user_ids)).subquery("done"))
+    done = queries.summarised_progress(ModuleProgress.user_id.in_(user_ids)).subquery("done")
     pairs = queries.member_modules(done, CohortMember.user_id.in_(user_ids)).subquery("pairs")
-    finished = sa.case((pairs.c.completed == 1, pairs.c.module_id))
     per_person = (
         sa.select(pairs.c.user_id,
-                  sa.func.count(sa.distinct(pairs.c.module_id)).label("modules"),
-                  sa.func.count(sa.distinct(finished)).label("completed"))
+                  *(aggregate.label(name) for name, aggregate in queries.distinct_modules(pairs)))
         .group_by(pairs.c.user_id)
         .subquery("per_person")
     )
@@ -199,7 +195,7 @@ def _mark_people(connection, user_ids) -> None:
                   (sa.func.count().over(partition_by=c.user_id) == 1).label("alone"),
                   (sa.func.min(c.cohort_id).over(partition_by=c.user_id) == c.cohort_id)
                   .label("lead"),
-                  per_person.c.modules, per_person.c.completed)
+                  per_person.c.assigned, per_person.c.completed)
         .join(per_person, per_person.c.user_id == c.user_id)
         .where(c.user_id.in_(user_ids))
         .subquery("rows")
@@ -209,7 +205,7 @@ def _mark_people(connection, user_ids) -> None:
         sa.update(summary)
         .where(c.cohort_id == rows.c.cohort_id, c.user_id == rows.c.user_id)
         .values(alone=rows.c.alone, lead=lead,
-                person_modules=sa.case((lead, rows.c.modules)),
+                person_modules=sa.case((lead, rows.c.assigned)),
                 person_completed=sa.case((lead, rows.c.completed)))
     )
 
