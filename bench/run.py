@@ -49,9 +49,12 @@ AGAIN = f"{DASHBOARD}, computed again (not cached; median of {RECOMPUTATIONS})"
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 # Two requests in turn, each timed and counted: a quiz started, then submitted.
 START_AND_SUBMIT = "quiz start, then submission (each request)"
+# The dashboard computed cold: under one second for 100,000 officials on PostgreSQL, and
+# under 300 ms for 10,000 on SQLite (database: officials, milliseconds).
+DASHBOARD_TARGETS = {"postgresql": (100_000, 1000), "sqlite": (10_000, 300)}
+# Sizes measured when none are given: each database at the size of its dashboard target too.
+DEFAULT_SIZES = {"postgresql": (1000, 100_000), "sqlite": (1000, 10_000, 100_000)}
 # Pages an official uses: judged against the targets of the issue.
-# The dashboard computed cold for the large data set (the reports issue's target).
-COLD_TARGET_MS = 1000
 OFFICIAL_FACING = {"official home", "lesson page", "quiz attempt page", "answer save",
                    START_AND_SUBMIT, "self check-in"}
 
@@ -145,10 +148,10 @@ def prepare(url: str) -> Fixture:
 # ---------------------------------------------------------------------------------------
 # Servers
 
-def serve(name: str, target: str, env: dict) -> subprocess.Popen:
+def serve(name: str, target: str, env: dict, *settings: str) -> subprocess.Popen:
     process = subprocess.Popen(
         [str(BIN / "gunicorn"), "--workers", str(WORKERS), "--timeout", str(TIMEOUT),
-         "--bind", f"127.0.0.1:{PORTS[name]}", "--log-level", "warning", target],
+         "--bind", f"127.0.0.1:{PORTS[name]}", "--log-level", "warning", *settings, target],
         cwd=ROOT, env=env, start_new_session=True,
     )
     deadline = time.time() + 60
@@ -332,11 +335,12 @@ def table(kind: str, runs: dict[int, dict[str, Measurement]], built: dict[int, B
                 f"| {name} | {m.rps:.0f} | {m.percentile(50):.1f} | {m.percentile(99):.1f} | "
                 f"{m.errors} | {m.queries_per_request:.1f} | {100 * m.rps / floor_rps:.0f}% |")
         lines.append("")
+    lines += dashboard_target(kind, runs)
     sizes = sorted(runs)
-    if len(sizes) == 2:
-        small, large = (runs[s] for s in sizes)
-        lines += [f"Growth from {sizes[0]:,} to {sizes[1]:,} officials, and the targets "
-                  f"(at {sizes[1]:,}: official pages at least 35% of the table floor, p99 at "
+    if len(sizes) >= 2:
+        small, large = runs[sizes[0]], runs[sizes[-1]]
+        lines += [f"Growth from {sizes[0]:,} to {sizes[-1]:,} officials, and the targets "
+                  f"(at {sizes[-1]:,}: official pages at least 35% of the table floor, p99 at "
                   "most 250 ms, official pages at most 1.5 times slower):", "",
                   "| scenario | p50 small | p50 large | slowdown | targets |",
                   "| --- | ---: | ---: | ---: | --- |"]
@@ -348,8 +352,13 @@ def table(kind: str, runs: dict[int, dict[str, Measurement]], built: dict[int, B
             slowdown = b.percentile(50) / a.percentile(50) if a.percentile(50) else 0
             misses = []
             if name in (COLD, AGAIN):
-                if b.percentile(50) > COLD_TARGET_MS:
-                    misses.append(f"over {COLD_TARGET_MS / 1000:.0f} s")
+                target = DASHBOARD_TARGETS.get(kind)
+                if target is None or target[0] != sizes[-1]:
+                    lines.append(f"| {name} | {a.percentile(50):.1f} | {b.percentile(50):.1f} "
+                                 f"| {slowdown:.2f}x | no target at this size |")
+                    continue
+                if b.percentile(50) > target[1]:
+                    misses.append(f"over {target[1]:,} ms")
             elif not b.requests or not a.requests:
                 misses.append("no request completed in time")
             elif b.percentile(99) > 250:
@@ -366,14 +375,30 @@ def table(kind: str, runs: dict[int, dict[str, Measurement]], built: dict[int, B
     return "\n".join(lines)
 
 
+def dashboard_target(kind: str, runs: dict[int, dict[str, Measurement]]) -> list[str]:
+    """The dashboard's target for this database, judged on the size it is set for."""
+    if kind not in DASHBOARD_TARGETS or DASHBOARD_TARGETS[kind][0] not in runs:
+        return []
+    size, ms = DASHBOARD_TARGETS[kind]
+    said = []
+    for name, short in ((AGAIN, "computed again (median)"),
+                        (COLD, "first view after the server started")):
+        value = runs[size][name].percentile(50)
+        said.append(f"{short} {value:.0f} ms, {'met' if value <= ms else 'MISSED'}")
+    return [f"Dashboard target at {size:,} officials, under {ms:,} ms: " + "; ".join(said)
+            + ".", ""]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", default="1000,100000")
+    parser.add_argument("--sizes", help="officials, comma-separated (default: 1,000 and "
+                        "100,000, and 10,000 on SQLite: each database's dashboard target)")
     parser.add_argument("--databases", default="sqlite,postgresql")
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
     sections = []
     for kind in args.databases.split(","):
+        sizes = ([int(s) for s in args.sizes.split(",")] if args.sizes
+                 else DEFAULT_SIZES[kind])
         runs, built = {}, {}
         for size in sizes:
             url = database_url(kind, size)
@@ -383,7 +408,8 @@ def main() -> int:
             table_app()  # makes its table once: two workers making it at once would collide
             env = environment(url)
             empty_cache()
-            servers = [serve("lms", "lms:create_app()", env),
+            # lms as the README deploys it: each worker warms up before its first request.
+            servers = [serve("lms", "lms:create_app()", env, "--config", "python:lms.serving"),
                        serve("plain", "bench.floor:plain_app()", env),
                        serve("table", "bench.floor:table_app()", env)]
             try:
