@@ -15,7 +15,7 @@ from flask import (
     request,
     stream_with_context,
 )
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -101,6 +101,28 @@ def _figures_html(scope: Scope, report, pages: dict[str, int]) -> str:
         evaluation=report.evaluation,
         columns=dashboard.COLUMNS, args=scope.filters.to_args(), paged=paged,
         page_args={**args, **{f"{d}_page": p.number for d, p in paged.items() if p.number > 1}})
+
+
+# Periods far ahead, so with nothing in them, seen as if they were past. The report reads a
+# period's whole months and its part months at either edge differently: one period of each
+# shape, the year so far's (part of its last month) first.
+_REHEARSALS = tuple(ReportFilters(dt.date(2100, 1, start), dt.date(2100, 6, end))
+                    for start, end in ((1, 15), (1, 30), (15, 30), (15, 15)))
+_REHEARSAL_NOW = dt.datetime(2101, 1, 1, tzinfo=dt.UTC)
+
+
+def rehearse(languages) -> None:
+    """Compute the dashboard's figures for periods with nothing in them, and render them in
+    each language, so that a new server process has compiled the report's statements and
+    templates, and loaded its languages, before its first reader asks (lms.warmup). In a
+    request context."""
+    pages = dict.fromkeys(dashboard.DIMENSION_LABELS, 1)
+    for filters in _REHEARSALS:
+        scope = Scope(filters, None, _REHEARSAL_NOW)
+        report = dashboard.build_report(scope, threshold=_threshold(), exact=False)
+        for language in languages:
+            with force_locale(language):
+                _figures_html(scope, report, pages)
 
 
 @bp.route("/")
