@@ -36,7 +36,7 @@ run: install
 test: install $(VENV)/.test-installed
 	$(BIN)/python -m pytest
 
-## bench: lms against the plain-Flask floor at 1,000 and 100,000 officials (not part of test)
+## bench: lms against the plain-Flask floor at 1,000 and 100,000 officials, and 10,000 on SQLite (not part of test)
 bench: install $(VENV)/.test-installed
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python -m bench.run $(BENCH_ARGS)

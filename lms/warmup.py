@@ -29,8 +29,9 @@ def warm_up(app: Flask) -> None:
             rehearse(app.config["LANGUAGES"])
     except Exception:  # the database may be down while the server starts
         app.logger.exception("Warming up failed; the first requests will be slower")
+    else:
+        app.logger.info("Warmed up in %.1f s: %d templates, the report in %s",
+                        time.perf_counter() - started, len(templates),
+                        ", ".join(app.config["LANGUAGES"]))
     gc.collect()
     gc.freeze()
-    app.logger.info("Warmed up in %.1f s: %d templates, the report in %s",
-                    time.perf_counter() - started, len(templates),
-                    ", ".join(app.config["LANGUAGES"]))

@@ -103,11 +103,15 @@ def _figures_html(scope: Scope, report, pages: dict[str, int]) -> str:
         page_args={**args, **{f"{d}_page": p.number for d, p in paged.items() if p.number > 1}})
 
 
-# Periods far ahead, so with nothing in them, seen as if they were past. The report reads a
-# period's whole months and its part months at either edge differently: one period of each
-# shape, the year so far's (part of its last month) first.
-_REHEARSALS = tuple(ReportFilters(dt.date(2100, 1, start), dt.date(2100, 6, end))
-                    for start, end in ((1, 15), (1, 30), (15, 30), (15, 15)))
+# Periods far ahead, so with nothing in them, seen as if they were past: one of each shape
+# the report reads differently (whole months, and part months at either edge).
+_REHEARSALS = tuple(ReportFilters(dt.date(2100, *start), dt.date(2100, *end)) for start, end in (
+    ((1, 1), (6, 15)),  # part of the last month: the year so far, shown by default
+    ((1, 1), (6, 30)),  # whole months
+    ((1, 15), (6, 30)),  # part of the first month
+    ((1, 15), (6, 15)),  # part of both
+    ((3, 5), (3, 20)),  # within one month
+))
 _REHEARSAL_NOW = dt.datetime(2101, 1, 1, tzinfo=dt.UTC)
 
 
