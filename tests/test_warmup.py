@@ -21,10 +21,10 @@ from lms.warmup import warm_up
 from tests import factories
 from tests.reports import programme
 
-# Whole months; the default period (the year so far, a part month at its end); one month's
-# part; part months at both edges.
+# Whole months; the default period (the year so far, a part month at its end); part months
+# at both edges; no whole month.
 PERIODS = ("/reports/?from=2017-01-01&to=2017-12-31", "/reports/",
-           "/reports/?from=2017-02-03&to=2017-02-20", "/reports/?from=2017-01-20&to=2017-02-10")
+           "/reports/?from=2017-01-20&to=2017-03-10", "/reports/?from=2017-02-03&to=2017-02-20")
 
 
 @pytest.fixture(autouse=True)
@@ -51,10 +51,6 @@ def _compiled_during(app, client, path: str) -> list[str]:
     return compiled
 
 
-def _report_statements(statements: list[str]) -> list[str]:
-    return [s for s in statements if "report_" in s]
-
-
 def test_the_first_dashboard_after_warming_up_compiles_none_of_the_reports_sql(make_app):
     warmed, cold = make_app(), make_app()
     with warmed.app_context():
@@ -72,9 +68,9 @@ def test_the_first_dashboard_after_warming_up_compiles_none_of_the_reports_sql(m
         clients[app].get("/")
     compiled_cold = []
     for path in PERIODS:
-        assert _report_statements(_compiled_during(warmed, clients[warmed], path)) == []
-        compiled_cold += _report_statements(_compiled_during(cold, clients[cold], path))
-    assert len(compiled_cold) > 5  # what the first reader waits for without warming up
+        assert _compiled_during(warmed, clients[warmed], path) == []
+        compiled_cold += _compiled_during(cold, clients[cold], path)
+    assert len(compiled_cold) > 20  # what the first reader waits for without warming up
     # And every page template was compiled, not only the report's.
     env = warmed.jinja_env
     cached = {name for _loader, name in env.cache}

@@ -896,9 +896,9 @@ def dimension_labels(dimension: str, keys) -> dict:
         return {k: GovLevel(k).label for k in keys}
     if dimension == "region":
         return {k: Region(k).label for k in keys}
-    if dimension == "organisation" and keys:
+    if dimension == "organisation":
         return _names(Organisation, keys)
-    if dimension == "cohort" and keys:
+    if dimension == "cohort":
         return _names(Cohort, keys)
     return {k: k for k in keys}
 

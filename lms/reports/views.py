@@ -103,14 +103,27 @@ def _figures_html(scope: Scope, report, pages: dict[str, int]) -> str:
         page_args={**args, **{f"{d}_page": p.number for d, p in paged.items() if p.number > 1}})
 
 
+def _choices(f: ReportFilters, limit) -> tuple[list, list]:
+    """The filters' cohorts and organisations: ids and names only (a programme may have
+    thousands of cohorts), the cohorts running in the period, and the one chosen whatever
+    its dates; only those in `limit` (a select of cohort ids) unless it is None."""
+    running = sa.and_(Cohort.starts_on <= f.date_to, Cohort.ends_on >= f.date_from)
+    query = (sa.select(Cohort.id, Cohort.name)
+             .where(sa.or_(running, Cohort.id == f.cohort_id) if f.cohort_id else running)
+             .order_by(Cohort.starts_on.desc()))
+    if limit is not None:
+        query = query.where(Cohort.id.in_(limit))
+    organisations = sa.select(Organisation.id, Organisation.name).order_by(Organisation.name)
+    return db.session.execute(query).all(), db.session.execute(organisations).all()
+
+
 # Periods far ahead, so with nothing in them, seen as if they were past: one of each shape
-# the report reads differently (whole months, and part months at either edge).
+# the report reads differently (whole months, and part months at one edge or both).
 _REHEARSALS = tuple(ReportFilters(dt.date(2100, *start), dt.date(2100, *end)) for start, end in (
     ((1, 1), (6, 15)),  # part of the last month: the year so far, shown by default
     ((1, 1), (6, 30)),  # whole months
-    ((1, 15), (6, 30)),  # part of the first month
-    ((1, 15), (6, 15)),  # part of both
-    ((3, 5), (3, 20)),  # within one month
+    ((1, 15), (6, 15)),  # part months at both edges
+    ((3, 5), (3, 20)),  # no whole month
 ))
 _REHEARSAL_NOW = dt.datetime(2101, 1, 1, tzinfo=dt.UTC)
 
@@ -122,6 +135,7 @@ def rehearse(languages) -> None:
     request context."""
     pages = dict.fromkeys(dashboard.DIMENSION_LABELS, 1)
     for filters in _REHEARSALS:
+        _choices(filters, None)
         scope = Scope(filters, None, _REHEARSAL_NOW)
         report = dashboard.build_report(scope, threshold=_threshold(), exact=False)
         for language in languages:
@@ -140,19 +154,7 @@ def index():
     pages = _table_pages()
     name = "html" + "".join(f":{d}={p}" for d, p in pages.items() if p > 1)
     figures = _from_report(scope, name, lambda report: _figures_html(scope, report, pages))
-    # The filters' choices: ids and names only (a programme may have thousands of cohorts),
-    # the cohorts running in the period, and the one chosen whatever its dates.
-    f = scope.filters
-    running = sa.and_(Cohort.starts_on <= f.date_to, Cohort.ends_on >= f.date_from)
-    query = (sa.select(Cohort.id, Cohort.name)
-             .where(sa.or_(running, Cohort.id == f.cohort_id) if f.cohort_id else running)
-             .order_by(Cohort.starts_on.desc()))
-    limit = report_cohorts(current_user)
-    if limit is not None:
-        query = query.where(Cohort.id.in_(limit))
-    cohorts = db.session.execute(query).all()
-    organisations = db.session.execute(
-        sa.select(Organisation.id, Organisation.name).order_by(Organisation.name)).all()
+    cohorts, organisations = _choices(scope.filters, report_cohorts(current_user))
     return render_template(
         "reports/dashboard.html", filters=scope.filters, cohorts=cohorts,
         # Rendered by our own autoescaping template (reports/_figures.html).
