@@ -8,9 +8,10 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
-import httpx
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine.interfaces import CacheStats
@@ -106,12 +107,13 @@ def test_gunicorn_with_the_lms_settings_warms_each_worker_up(database_url, tmp_p
         deadline = time.monotonic() + 60
         while True:
             try:
-                response = httpx.get(f"http://127.0.0.1:{port}/login", timeout=5)
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5) as page:
+                    status = page.status
                 break
-            except httpx.TransportError:
+            except (urllib.error.URLError, ConnectionError):
                 assert time.monotonic() < deadline, "gunicorn did not start"
                 time.sleep(0.2)
-        assert response.status_code == 200
+        assert status == 200
     finally:
         server.terminate()
         log = server.communicate(timeout=30)[1]
