@@ -52,7 +52,7 @@ def _compiled_during(app, client, path: str) -> list[str]:
     return compiled
 
 
-def test_the_first_dashboard_after_warming_up_compiles_none_of_the_reports_sql(make_app):
+def test_the_first_dashboards_after_warming_up_compile_no_sql(make_app):
     warmed, cold = make_app(), make_app()
     with warmed.app_context():
         programme.build()
