@@ -14,7 +14,7 @@ from lms.db import now_utc, only_reading
 from lms.extensions import cache
 from lms.reports import evaluation, notes, queries, summary
 from lms.reports.queries import Scope
-from lms.reports.suppression import Cell, protect_column
+from lms.reports.suppression import Cell, hide_if_small, protect_column
 
 DIMENSION_LABELS = {
     "gender": _l("Gender"),
@@ -258,6 +258,14 @@ def _protect(rows: list[tuple[str, Figures]], threshold: int) -> list[tuple[str,
     return list(zip(names, figures, strict=True))
 
 
+def _protect_alone(figures: Figures, threshold: int) -> Figures:
+    """The key figures of a report narrowed to some officials (women in one ministry): they
+    are about that group alone, so a small one is hidden like a breakdown's cell."""
+    for column, _label in COLUMNS:
+        setattr(figures, column, hide_if_small(getattr(figures, column), threshold))
+    return figures
+
+
 def build_report(scope: Scope, *, threshold: int, exact: bool,
                  dimensions=queries.DIMENSIONS, with_evaluation: bool = True) -> Report:
     """Everything the dashboard shows: one aggregate query per figure family, whatever the
@@ -277,6 +285,8 @@ def build_report(scope: Scope, *, threshold: int, exact: bool,
     picks = _person_picks()
     collapsed = [collapse(family[queries.PERSON], picks) for family in fanned]
     totals = _figures(None, *_families_by(fanned, sessions, collapsed, None))
+    if not exact and scope.filters.has_person_filters:
+        totals = _protect_alone(totals, threshold)
     breakdowns = [_breakdown(d, _families_by(fanned, sessions, collapsed, d), threshold, exact)
                   for d in dimensions]
     return Report(totals, breakdowns, done["planned"], threshold, exact,

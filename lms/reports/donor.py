@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from lms.reference import Gender, GovLevel
 from lms.reports import dashboard, notes, queries, summary
 from lms.reports.queries import Scope
-from lms.reports.suppression import Cell, protect_column
+from lms.reports.suppression import Cell, hide_if_small, protect_table
 from lms.spreadsheets import Sheet, xlsx_bytes
 
 FONT = Path(__file__).resolve().parent.parent / "static" / "fonts" / "DejaVuSans.ttf"
@@ -22,9 +22,9 @@ class DonorSummary:
     programme: str
     period: str
     header: list[str]
-    rows: list[list]  # label, then a cell per level, then the row total
-    total: int
-    participations: int
+    rows: list[list]  # label, then a cell per level, then the row total; totals last
+    total: int | str  # "<5" where the report is narrowed to fewer people
+    participations: int | str
     threshold: int
 
 
@@ -41,30 +41,36 @@ def build(scope: Scope, *, threshold: int, exact: bool) -> DonorSummary:
     crossed = {key: row.trained for key, row in collapsed["both"].items()}
     levels = [level.value for level in GovLevel] + [None]
     level_names = [GovLevel(v).label if v else _("Level not stated") for v in levels]
-    rows = []
-    for gender in Gender:
-        cells = [Cell(crossed.get((gender.value, level), 0), crossed.get((gender.value, level), 0))
-                 for level in levels]
-        total = by_gender.get(gender.value)
-        cells.append(Cell(total.trained if total else 0, total.trained if total else 0))
-        rows.append((gender.label, cells))
-    if not exact:
-        for column in range(len(levels) + 1):
-            protected = protect_column([cells[column] for _label, cells in rows], threshold)
-            for (_label, cells), cell in zip(rows, protected, strict=True):
-                cells[column] = cell
     totals = collapsed["total"].get(None)
-    level_totals = [by_level.get(level).trained if by_level.get(level) else 0 for level in levels]
+    trained = totals.trained if totals else 0
+
+    def counted(people: int) -> Cell:
+        return Cell(people, people)
+
+    grid = [[*(counted(crossed.get((gender.value, level), 0)) for level in levels),
+             counted(by_gender[gender.value].trained if gender.value in by_gender else 0)]
+            for gender in Gender]
+    grid.append([*(counted(by_level[level].trained if level in by_level else 0)
+                   for level in levels), counted(trained)])
+    participations = Cell(totals.participations if totals else 0, trained)
+    if not exact:
+        # A report narrowed to some officials (women in one ministry) is about that group
+        # alone, so its total is protected too.
+        narrowed = scope.filters.has_person_filters
+        grid = protect_table(grid, threshold, grand_total_exact=not narrowed)
+        if narrowed:
+            participations = hide_if_small(participations, threshold)
+    labels = [gender.label for gender in Gender] + [_("Total")]
     f = scope.filters
     return DonorSummary(
         programme=current_app.config["PROGRAMME_NAME"],
         period=f"{f.date_from:%d.%m.%Y} – {f.date_to:%d.%m.%Y}",
         header=[_("Sex"), *level_names, _("Total")],
         rows=[[label, *[c.shown(threshold) if c.hidden else c.value for c in cells]]
-              for label, cells in rows]
-        + [[_("Total"), *level_totals, totals.trained if totals else 0]],
-        total=totals.trained if totals else 0,
-        participations=totals.participations if totals else 0,
+              for label, cells in zip(labels, grid, strict=True)],
+        total=grid[-1][-1].shown(threshold) if grid[-1][-1].hidden else trained,
+        participations=(participations.shown(threshold) if participations.hidden
+                        else participations.value),
         threshold=threshold,
     )
 
@@ -75,7 +81,9 @@ def _notes(summary: DonorSummary) -> list[str]:
         _("Officials trained (attended at least one session), by sex and level of government"),
         _("Period: %(period)s", period=summary.period),
         _("Participations (person-sessions): %(n)s", n=summary.participations),
-        _("Cells about fewer than %(n)s people are shown as <%(n)s; totals are exact.",
+        _("Figures about fewer than %(n)s people, totals included, are shown as <%(n)s; “…” "
+          "marks a figure withheld so that none of them can be worked out from a total. The "
+          "grand total is exact unless the filters leave fewer than %(n)s people.",
           n=summary.threshold),
     ]
 

@@ -185,7 +185,8 @@ def _table(report, dimension: str) -> tuple[list[str], list[list]]:
     columns = dashboard.COLUMNS
     if dimension == "summary":
         header = [_("Figure"), _("Value")]
-        rows = [[str(label), getattr(report.totals, key).value] for key, label in columns]
+        rows = [[str(label), _exported(getattr(report.totals, key), report.threshold)]
+                for key, label in columns]
         rows.append([_("Sessions held"), report.totals.sessions])
         return header, rows
     if dimension == "planned":
@@ -200,12 +201,14 @@ def _table(report, dimension: str) -> tuple[list[str], list[list]]:
     header = [breakdown.label] + [str(label) for _key, label in columns]
     rows = []
     for name, figures in breakdown.rows:
-        row = [name]
-        for key, _label in columns:
-            cell = getattr(figures, key)
-            row.append(cell.shown(report.threshold) if cell.hidden else cell.value)
-        rows.append(row)
+        rows.append([name, *(_exported(getattr(figures, key), report.threshold)
+                             for key, _label in columns)])
     return header, rows
+
+
+def _exported(cell, threshold: int):
+    """A figure as a spreadsheet holds it: a number, or the text of a hidden one."""
+    return cell.shown(threshold) if cell.hidden else cell.value
 
 
 def _filename(stem: str, scope: Scope, extension: str) -> str:

@@ -86,6 +86,22 @@ def test_small_cells_are_hidden_and_one_more_so_none_can_be_worked_out(data):
     assert gender["Female"].trained.hidden                # complementary: 3, the next smallest
     assert not gender["Male"].trained.hidden
     assert report.totals.trained.value == 7              # totals stay exact
+    # Only the small one is called small: the other is withheld, not "<3".
+    assert gender["Not stated"].trained.shown(3) == "<3"
+    assert gender["Female"].trained.shown(3) == "…"
+
+
+def test_a_report_narrowed_to_a_few_officials_hides_its_key_figures(data):
+    women_in_grodno = ReportFilters(**{**YEAR_2017.as_dict(), "region": "grodno",
+                                       "gender": "female"})
+    totals = _report(women_in_grodno, threshold=5).totals  # f1 and f2
+    assert totals.trained.hidden and totals.participations.hidden
+    assert totals.attendance_rate.hidden and totals.pre.hidden  # f1 and f2 took both tests
+    assert totals.sessions == 3  # about sessions, not people
+    assert not _report(women_in_grodno, threshold=2).totals.trained.hidden
+    # Not narrowed to some officials, the programme's totals stay exact however small.
+    assert _report(YEAR_2017, threshold=8).totals.trained.value == 7
+    assert not _report(YEAR_2017, threshold=8).totals.trained.hidden
 
 
 def test_planned_and_delivered(data):

@@ -64,6 +64,40 @@ def test_donor_summary_xlsx_and_pdf(staff_client, make_app):
     assert pdf.data.startswith(b"%PDF") and pdf.mimetype == "application/pdf"
 
 
+def _donor_rows(response) -> tuple[dict, list]:
+    cells = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
+    header = next(i for i, row in enumerate(cells) if row[0] == "Sex")
+    return {row[0]: row[1:] for row in cells[header + 1:]}, [row[0] for row in cells[:header]]
+
+
+def test_donor_summary_protects_its_totals_too(staff_client):
+    rows, _notes = _donor_rows(staff_client.get(f"/reports/donor-summary.xlsx?{YEAR}"))
+    # Columns: central, local, level not stated, total. Every group is under 5 people,
+    # the 3 central and 4 local officials too; only the grand total is shown.
+    assert rows["Female"] == ("<5", "<5", 0, "<5")
+    assert rows["Not stated"] == (0, "<5", 0, "<5")
+    assert rows["Total"] == ("<5", "<5", 0, 7)
+    # Narrowed to the two women in Hrodna, the grand total is about them alone.
+    narrowed = staff_client.get(f"/reports/donor-summary.xlsx?{YEAR}&region=grodno&gender=female")
+    rows, notes = _donor_rows(narrowed)
+    assert rows["Female"] == (0, "<5", 0, "<5") and rows["Total"] == (0, "<5", 0, "<5")
+    assert "Participations (person-sessions): <5" in notes
+    pdf = staff_client.get(f"/reports/donor-summary.pdf?{YEAR}&region=grodno&gender=female")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+def test_key_figures_of_a_few_officials_are_protected_on_the_page_and_in_the_export(
+        staff_client):
+    women_in_grodno = f"{YEAR}&region=grodno&gender=female"
+    page = staff_client.get(f"/reports/?{women_in_grodno}").get_data(as_text=True)
+    assert '<dd class="number">2</dd>' not in page  # f1 and f2
+    assert "Small groups are protected" in page and "Participants: &lt;5 officials" in page
+    summary = _csv(staff_client.get(f"/reports/tables/summary.csv?{women_in_grodno}"))
+    values = {row[0]: row[1] for row in summary[1:]}
+    assert values["Officials trained"] == "<5" and values["Participations"] == "<5"
+    assert values["Sessions held"] == "3"
+
+
 def test_donor_summary_figures_without_small_cell_protection(make_app):
     app = make_app(REPORT_MIN_CELL=1)
     with app.app_context():
