@@ -108,8 +108,11 @@ def to_pdf(summary: DonorSummary) -> bytes:
     pdf.ln(4)
     # Headings shaded rather than bold: only the regular face of the font is embedded.
     headings = FontFace(emphasis=None, fill_color=(230, 235, 240))
+    # Each column as wide as its longest word, so that no word is broken across lines.
+    widths = tuple(max(6, *(len(word) for value in column for word in str(value).split()))
+                   for column in zip(summary.header, *summary.rows, strict=True))
     with pdf.table(text_align="LEFT", first_row_as_headings=True, line_height=8,
-                   headings_style=headings) as table:
+                   headings_style=headings, col_widths=widths) as table:
         row = table.row()
         for title in summary.header:
             row.cell(str(title))

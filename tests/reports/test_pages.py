@@ -92,6 +92,7 @@ def test_key_figures_of_a_few_officials_are_protected_on_the_page_and_in_the_exp
     page = staff_client.get(f"/reports/?{women_in_grodno}").get_data(as_text=True)
     assert '<dd class="number">2</dd>' not in page  # f1 and f2
     assert "Small groups are protected" in page and "Participants: &lt;5 officials" in page
+    assert "</span>%" not in page  # a hidden rate is "<5", not "<5%"
     summary = _csv(staff_client.get(f"/reports/tables/summary.csv?{women_in_grodno}"))
     values = {row[0]: row[1] for row in summary[1:]}
     assert values["Officials trained"] == "<5" and values["Participations"] == "<5"
