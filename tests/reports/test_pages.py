@@ -233,3 +233,18 @@ def test_a_bad_filter_is_named_in_the_readers_language(staff_client):
     assert "С: «yesterday» — недопустимое значение" in page
     assert "Пол: «robot» — недопустимое значение" in page
     assert "is not a valid value" not in page
+
+
+def test_the_cohort_page_and_its_report_agree(staff_client):
+    import html
+    import re
+
+    c1 = staff_client.data["cohorts"][0]
+    page = staff_client.get(f"/cohorts/{c1.id}").get_data(as_text=True)
+    attended = [int(n) for n, _held in re.findall(r'<td class="num">(\d+) / (\d+)</td>', page)]
+    assert sorted(attended) == [1, 1, 1, 2]  # f1 both sessions; f2, m1 and n1 one each
+    link = re.search(r'<a href="([^"]+)">Report on this cohort</a>', page).group(1)
+    report = staff_client.get(html.unescape(link)).get_data(as_text=True)
+    figures = dict(re.findall(r'<dt>([^<]+)</dt><dd class="number">([^<]+)</dd>', report))
+    assert figures["Officials trained"] == str(sum(1 for n in attended if n)) == "4"
+    assert figures["Participations"] == str(sum(attended)) == "5"
