@@ -88,8 +88,11 @@ SCHEMAS = {
     }),
     "Cell": {
         **_object({"value": _nullable("number"), "hidden": {"type": "boolean"}}),
-        "description": "A figure. A hidden one is about too few people to show "
-                       "(small-cell protection); its value is then null.",
+        "description": "A figure. A hidden one is about too few people to show, or is "
+                       "withheld so that such a one cannot be worked out from a total "
+                       "(small-cell protection); its value is then null. The key figures "
+                       "of a report filtered by region, level, organisation or gender are "
+                       "protected too.",
         "additionalProperties": False,
     },
     "Figures": _object({
