@@ -96,6 +96,11 @@ def test_report_figures_match_the_dashboard_with_small_cells_protected(client, w
     rows = {r["label"]: r["figures"] for r in exact["breakdown"]["rows"]}
     assert exact["exact"] is True and rows["Female"]["trained"] == {"value": 3, "hidden": False}
 
+    # Filtered to the two women in Hrodna, the totals are about them alone.
+    narrowed = get(client, f"/api/v1/reports/figures?{YEAR_2017}&region=grodno&gender=female",
+                   world["token"]).get_json()
+    assert narrowed["totals"]["trained"] == {"value": None, "hidden": True}
+
 
 def test_report_figures_only_cover_a_trainers_cohorts(client, world, app):
     from lms.cohorts.models import CohortTrainer
