@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from lms.accounts.models import Organisation
 from lms.extensions import db
 from lms.reports import summary
 from tests import factories
@@ -131,6 +132,16 @@ def test_formula_in_a_name_is_neutralised_in_csv_and_xlsx(staff_client):
     names = {row[3] for row in rows[1:]}
     assert "'" + person.full_name in names
     assert person.full_name not in names
+    # An organisation's name heads a row of the dashboard's tables and their downloads.
+    organisation = db.session.get(Organisation, person.organisation_id)
+    organisation.name = "@SUM(1+1)*cmd|' /C calc'!A0"
+    db.session.commit()
+    by_organisation = _csv(staff_client.get(f"/reports/tables/organisation.csv?{YEAR}"))
+    assert "'" + organisation.name in {row[0] for row in by_organisation[1:]}
+    sheet = load_workbook(io.BytesIO(
+        staff_client.get(f"/reports/tables/organisation.xlsx?{YEAR}").data)).active
+    cell = next(c for row in sheet.iter_rows() for c in row if c.value == organisation.name)
+    assert cell.data_type == "s"  # text, which no spreadsheet runs as a formula
 
 
 def test_only_monitoring_officers_can_see_exact_small_figures(staff_client):
