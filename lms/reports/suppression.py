@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 # What a figure hidden only to protect a small one beside it shows: not "<5", which would be
-# untrue of it (the mark statistical offices of the region use for withheld figures).
+# untrue of it (the mark statistical tables commonly use for a figure withheld).
 WITHHELD = "…"
 
 
